@@ -1,0 +1,211 @@
+// gemm.hpp — the product kernels: register tiles unrolled for shapes known at compile time.
+//
+// Two families, chosen by the operands' layout (product.hpp):
+//   outer  C(i, :) += a(i, k) * B(k, :)    dot(a, b), dot(transpose(a), b)
+//          a broadcast scalar times a row packet of B; vectorised along C's rows.
+//   inner  C(i, j)  = A(i, :) . B(j, :)     dot(a, transpose(b))
+//          both rows contiguous along k, padding zero; vectorised along k, so a
+//          784-long k wastes nothing even when C has 50 or 10 columns.
+// Each result tile passes through the assignment's expression (bias,
+// activation, scale) and its mode (=, +=, -=) before it leaves registers.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+
+#include "../config.hpp"
+#include "../simd/packet.hpp"
+
+#if defined(__clang__)
+#  define CTNET_UNROLL _Pragma("unroll")
+#elif defined(__GNUC__)
+#  define CTNET_UNROLL _Pragma("GCC unroll 32")
+#else
+#  define CTNET_UNROLL
+#endif
+
+namespace ctnet::detail {
+
+template <class Mode, std::size_t Cols, class T, class P>
+CTNET_INLINE void store_packet(T* p, std::size_t j, P v);
+
+namespace gemm {
+
+// The machine model the tile choice optimises: two FMA pipes with a 4-cycle
+// latency (so 8 independent accumulators keep them busy) and two vector loads
+// per cycle. True of Zen 2-5 and of recent Intel cores; close enough elsewhere.
+inline constexpr double fma_per_cycle = 2.0;
+inline constexpr double loads_per_cycle = 2.0;
+inline constexpr double fma_latency = 4.0;
+inline constexpr std::size_t l1_bytes = 32 * 1024;
+
+struct Tile {
+    std::size_t mr = 1, nr = 1;
+};
+
+// Cycles one k-step of a tile with `accs` accumulators and `loads` loads takes.
+constexpr double step_cycles(std::size_t accs, std::size_t loads) {
+    return std::max({static_cast<double>(accs) / fma_per_cycle, static_cast<double>(loads) / loads_per_cycle,
+                     fma_latency});
+}
+
+// The tile minimising modelled cycles over the whole M x NB grid, remainder
+// tiles included. NB counts packets (outer) or rows of B (inner). Besides its
+// mr x nr accumulators a tile pins nr operand packets and one more for the
+// operand it streams (keep_in_register), so all must fit the register file.
+template <std::size_t M, std::size_t NB>
+constexpr Tile choose_tile() {
+    Tile best;
+    double best_cost = 1e300;
+    for (std::size_t mr = 1; mr <= std::min<std::size_t>(M, 16); ++mr) {
+        for (std::size_t nr = 1; nr <= std::min<std::size_t>(NB, 8); ++nr) {
+            if (mr * nr + nr + 1 > simd::register_count) continue;
+            const std::size_t fm = M / mr, rm = M % mr, fn = NB / nr, rn = NB % nr;
+            double cost = static_cast<double>(fm * fn) * step_cycles(mr * nr, mr + nr);
+            if (rm) cost += static_cast<double>(fn) * step_cycles(rm * nr, rm + nr);
+            if (rn) cost += static_cast<double>(fm) * step_cycles(mr * rn, mr + rn);
+            if (rm && rn) cost += step_cycles(rm * rn, rm + rn);
+            if (cost < best_cost - 1e-9 || (cost < best_cost + 1e-9 && mr * nr > best.mr * best.nr)) {
+                best_cost = cost;
+                best = {mr, nr};
+            }
+        }
+    }
+    return best;
+}
+
+// Writes each result of a tile through the assignment's expression and mode.
+template <class Mode, class Dst, class E>
+struct Sink {
+    using T = typename Dst::value_type;
+    using P = simd::packet_t<T>;
+    Dst& dst;
+    const E& e;
+
+    CTNET_INLINE void operator()(std::size_t i, std::size_t j, P v) const {
+        store_packet<Mode, Dst::cols>(dst.data() + i * Dst::stride + j, j, e.with_product(i, j, v));
+    }
+    CTNET_INLINE void operator()(std::size_t i, std::size_t j, T v) const {
+        T& d = dst.data()[i * Dst::stride + j];
+        d = Mode::combine(d, e.with_product(i, j, v));
+    }
+};
+
+// ---- outer family ----------------------------------------------------------
+// a(i, k) is A[i*lda + k], or A[k*lda + i] when A is read transposed.
+template <std::size_t MR, std::size_t NP, std::size_t K, bool AT, std::size_t lda, std::size_t ldb, class T,
+          class S>
+CTNET_INLINE void outer_tile(const T* CTNET_RESTRICT a, const T* CTNET_RESTRICT b, std::size_t i0,
+                             std::size_t j0, const S& sink) {
+    using P = simd::packet_t<T>;
+    constexpr std::size_t W = P::size;
+    P acc[MR][NP];
+    CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r)
+        CTNET_UNROLL for (std::size_t p = 0; p < NP; ++p) acc[r][p] = P::zero();
+    const T* bp = b + j0;
+    for (std::size_t k = 0; k < K; ++k) {
+        P bv[NP];
+        CTNET_UNROLL for (std::size_t p = 0; p < NP; ++p) {
+            bv[p] = P::load(bp + k * ldb + p * W);
+            keep_in_register(bv[p]);
+        }
+        CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r) {
+            P av = P::broadcast(AT ? a[k * lda + i0 + r] : a[(i0 + r) * lda + k]);
+            keep_in_register(av);
+            CTNET_UNROLL for (std::size_t p = 0; p < NP; ++p) acc[r][p] = fmadd(av, bv[p], acc[r][p]);
+        }
+    }
+    CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r)
+        CTNET_UNROLL for (std::size_t p = 0; p < NP; ++p) sink(i0 + r, j0 + p * W, acc[r][p]);
+}
+
+template <class Mode, std::size_t M, std::size_t N, std::size_t K, bool AT, std::size_t lda, std::size_t ldb,
+          class T, class Dst, class E>
+void outer(const T* a, const T* b, Dst& dst, const E& e) {
+    using P = simd::packet_t<T>;
+    constexpr std::size_t W = P::size;
+    constexpr std::size_t NB = (N + W - 1) / W;
+    constexpr Tile t = choose_tile<M, NB>();
+    constexpr std::size_t MR = t.mr, NP = t.nr;
+    constexpr std::size_t fm = M / MR, rm = M % MR, fn = NB / NP, rn = NB % NP;
+    // Keep in L1 whichever operand is re-read less: B's K x NP*W panel across
+    // all row tiles (j outer), or A's MR x K tile across all column blocks.
+    constexpr std::size_t bytes_a = M * K * sizeof(T), bytes_b = K * NB * W * sizeof(T);
+    constexpr bool j_outer = bytes_b + (fn + (rn ? 1 : 0)) * bytes_a <= bytes_a + (fm + (rm ? 1 : 0)) * bytes_b;
+    const Sink<Mode, Dst, E> sink{dst, e};
+
+    if constexpr (j_outer) {
+        auto column_block = [&]<std::size_t np>(std::size_t j0) {
+            for (std::size_t ib = 0; ib < fm; ++ib) outer_tile<MR, np, K, AT, lda, ldb>(a, b, ib * MR, j0, sink);
+            if constexpr (rm != 0) outer_tile<rm, np, K, AT, lda, ldb>(a, b, fm * MR, j0, sink);
+        };
+        for (std::size_t jb = 0; jb < fn; ++jb) column_block.template operator()<NP>(jb * NP * W);
+        if constexpr (rn != 0) column_block.template operator()<rn>(fn * NP * W);
+    } else {
+        auto row_block = [&]<std::size_t mr>(std::size_t i0) {
+            for (std::size_t jb = 0; jb < fn; ++jb) outer_tile<mr, NP, K, AT, lda, ldb>(a, b, i0, jb * NP * W, sink);
+            if constexpr (rn != 0) outer_tile<mr, rn, K, AT, lda, ldb>(a, b, i0, fn * NP * W, sink);
+        };
+        for (std::size_t ib = 0; ib < fm; ++ib) row_block.template operator()<MR>(ib * MR);
+        if constexpr (rm != 0) row_block.template operator()<rm>(fm * MR);
+    }
+}
+
+// ---- inner family ----------------------------------------------------------
+// Rows of A (lda) and of B (ldb) are contiguous along k and zero-padded to KP.
+template <std::size_t MR, std::size_t NR, std::size_t KP, std::size_t lda, std::size_t ldb, class T, class S>
+CTNET_INLINE void inner_tile(const T* CTNET_RESTRICT a, const T* CTNET_RESTRICT b, std::size_t i0, std::size_t j0,
+                             const S& sink) {
+    using P = simd::packet_t<T>;
+    constexpr std::size_t W = P::size;
+    P acc[MR][NR];
+    CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r)
+        CTNET_UNROLL for (std::size_t n = 0; n < NR; ++n) acc[r][n] = P::zero();
+    for (std::size_t k = 0; k < KP; k += W) {
+        P bv[NR];
+        CTNET_UNROLL for (std::size_t n = 0; n < NR; ++n) {
+            bv[n] = P::load(b + (j0 + n) * ldb + k);
+            keep_in_register(bv[n]);
+        }
+        CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r) {
+            P av = P::load(a + (i0 + r) * lda + k);
+            keep_in_register(av);
+            CTNET_UNROLL for (std::size_t n = 0; n < NR; ++n) acc[r][n] = fmadd(av, bv[n], acc[r][n]);
+        }
+    }
+    CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r)
+        CTNET_UNROLL for (std::size_t n = 0; n < NR; ++n) sink(i0 + r, j0 + n, reduce_add(acc[r][n]));
+}
+
+template <class Mode, std::size_t M, std::size_t N, std::size_t K, std::size_t lda, std::size_t ldb, class T,
+          class Dst, class E>
+void inner(const T* a, const T* b, Dst& dst, const E& e) {
+    using P = simd::packet_t<T>;
+    constexpr std::size_t W = P::size;
+    constexpr std::size_t KP = (K + W - 1) / W * W;
+    constexpr Tile t = choose_tile<M, N>();
+    constexpr std::size_t MR = t.mr, NR = t.nr;
+    constexpr std::size_t fm = M / MR, rm = M % MR, fn = N / NR, rn = N % NR;
+    constexpr std::size_t bytes_a = M * KP * sizeof(T), bytes_b = N * KP * sizeof(T);
+    constexpr bool j_outer = bytes_b + (fn + (rn ? 1 : 0)) * bytes_a <= bytes_a + (fm + (rm ? 1 : 0)) * bytes_b;
+    const Sink<Mode, Dst, E> sink{dst, e};
+
+    if constexpr (j_outer) {
+        auto column_block = [&]<std::size_t nr>(std::size_t j0) {
+            for (std::size_t ib = 0; ib < fm; ++ib) inner_tile<MR, nr, KP, lda, ldb>(a, b, ib * MR, j0, sink);
+            if constexpr (rm != 0) inner_tile<rm, nr, KP, lda, ldb>(a, b, fm * MR, j0, sink);
+        };
+        for (std::size_t jb = 0; jb < fn; ++jb) column_block.template operator()<NR>(jb * NR);
+        if constexpr (rn != 0) column_block.template operator()<rn>(fn * NR);
+    } else {
+        auto row_block = [&]<std::size_t mr>(std::size_t i0) {
+            for (std::size_t jb = 0; jb < fn; ++jb) inner_tile<mr, NR, KP, lda, ldb>(a, b, i0, jb * NR, sink);
+            if constexpr (rn != 0) inner_tile<mr, rn, KP, lda, ldb>(a, b, i0, fn * NR, sink);
+        };
+        for (std::size_t ib = 0; ib < fm; ++ib) row_block.template operator()<MR>(ib * MR);
+        if constexpr (rm != 0) row_block.template operator()<rm>(fm * MR);
+    }
+}
+
+}  // namespace gemm
+}  // namespace ctnet::detail
