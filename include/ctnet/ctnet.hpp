@@ -1,0 +1,11 @@
+// ctnet.hpp — the umbrella header: everything ctnet offers, in one include.
+#pragma once
+
+#include "config.hpp"
+#include "graph.hpp"
+#include "io/atomic_file.hpp"
+#include "matrix/format.hpp"
+#include "matrix/matrix.hpp"
+#include "matrix/reduce.hpp"
+#include "random.hpp"
+#include "simd/packet.hpp"
