@@ -7,6 +7,9 @@
 
 namespace ctnet {
 
+template <class T, std::size_t R, std::size_t C>
+class Matrix;
+
 namespace detail {
 // Base of every expression node (Matrix included). The protocol a node keeps:
 //   value_type, rows, cols                      its element type and shape

@@ -15,6 +15,7 @@
 
 #include "expr.hpp"
 #include "gemm.hpp"
+#include "storage.hpp"
 
 namespace ctnet {
 
@@ -80,9 +81,17 @@ void run_product(Dst& dst, const E& e) {
     const auto* a = OA::data(prod.a);
     const auto* b = OB::data(prod.b);
     constexpr std::size_t M = OA::rows, K = OA::cols, N = OB::cols;
+    using T = typename Dst::value_type;
+    constexpr std::size_t W = simd::lanes<T>;
     if constexpr (!OB::transposed) {
         // Vectorised along the result's rows: C(i, :) += a(i, k) * B(k, :).
         gemm::outer<Mode, M, N, K, OA::transposed, OA::stride, OB::stride>(a, b, dst, e);
+    } else if constexpr (K <= 2 * W && K * N * sizeof(T) <= inline_storage_bytes) {
+        // A k of one or two packets leaves the inner kernel reducing more than
+        // multiplying; a small B^T is cheaper to transpose (into inline storage,
+        // so no allocation) and multiply with the outer kernel.
+        const Matrix<T, K, N> bt = transpose(prod.b.inner());
+        gemm::outer<Mode, M, N, K, OA::transposed, OA::stride, Matrix<T, K, N>::stride>(a, bt.data(), dst, e);
     } else {
         // Vectorised along k: C(i, j) = A(i, :) . B(j, :), both rows contiguous.
         gemm::inner<Mode, M, N, K, OA::stride, OB::stride>(a, b, dst, e);
