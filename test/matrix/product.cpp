@@ -63,7 +63,8 @@ BOOST_AUTO_TEST_SUITE(product)
 BOOST_AUTO_TEST_CASE_TEMPLATE(the_three_forms, D, Products) {
     using T = typename D::type;
     constexpr std::size_t M = D::M, K = D::K, N = D::N;
-    const auto a = random_matrix<T, M, K>(1), b = random_matrix<T, K, N>(2);
+    const auto a = random_matrix<T, M, K>(1);
+    const auto b = random_matrix<T, K, N>(2);
     const Matrix<T, K, M> at = transpose(a);
     const Matrix<T, N, K> bt = transpose(b);
     expect_product<T>(dot(a, b), a, b);
@@ -74,7 +75,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(the_three_forms, D, Products) {
 BOOST_AUTO_TEST_CASE_TEMPLATE(fused_bias_and_activation, D, Products) {
     using T = typename D::type;
     constexpr std::size_t M = D::M, K = D::K, N = D::N;
-    const auto a = random_matrix<T, M, K>(7), b = random_matrix<T, K, N>(8);
+    const auto a = random_matrix<T, M, K>(7);
+    const auto b = random_matrix<T, K, N>(8);
     const Matrix<T, N, K> bt = transpose(b);
     const auto bias = random_matrix<T, 1, N>(10);
     const Epilogue relu = [&](auto, auto j, long double v) { return std::max(v + bias(0, j), 0.0L); };
@@ -88,7 +90,8 @@ BOOST_AUTO_TEST_CASE_TEMPLATE(fused_bias_and_activation, D, Products) {
 BOOST_AUTO_TEST_CASE_TEMPLATE(accumulating_and_the_fused_sgd_step, D, Products) {
     using T = typename D::type;
     constexpr std::size_t M = D::M, K = D::K, N = D::N;
-    const auto at = random_matrix<T, K, M>(11), b = random_matrix<T, K, N>(12);
+    const auto at = random_matrix<T, K, M>(11);
+    const auto b = random_matrix<T, K, N>(12);
     const Matrix<T, M, K> a = transpose(at);
     const auto w0 = random_matrix<T, M, N>(13);
     Matrix<T, M, N> w = w0;

@@ -49,18 +49,28 @@ CTNET_INLINE void store_packet(T* p, std::size_t j, P v) {
     v.store(p);
 }
 
+template <std::size_t DestRows, std::size_t DestCols, std::size_t ExprRows, std::size_t ExprCols>
+constexpr void assert_assignable() {
+    static_assert(assigned_shapes_match<DestRows, DestCols, ExprRows, ExprCols>,
+                  "ctnet: assigning an expression of another shape (the four numbers below are the "
+                  "destination's rows and cols, then the expression's)");
+}
+
 template <class Mode, class Dst, class E>
 void evaluate(Dst& dst, const E& e) {
     if constexpr (any_poisoned<E>) {
         return;  // the mistake in e has been reported where it was made
+    } else if constexpr (Mode::reads_destination && (E::rows != Dst::rows || E::cols != Dst::cols) &&
+                         elementwise_shapes_broadcast<E::rows, E::cols, Dst::rows, Dst::cols> &&
+                         E::rows <= Dst::rows && E::cols <= Dst::cols) {
+        // y /= row_sum(y): compound assignment broadcasts its right side, as numpy's does.
+        evaluate<Mode>(dst, stretch<Dst::rows, Dst::cols>(e));
     } else {
     using T = typename Dst::value_type;
     using P = simd::packet_t<T>;
     static_assert(std::is_same_v<typename E::value_type, T>,
                   "ctnet: assigning an expression of another element type (float vs double)");
-    static_assert(assigned_shapes_match<Dst::rows, Dst::cols, E::rows, E::cols>,
-                  "ctnet: assigning an expression of another shape (the four numbers below are the "
-                  "destination's rows and cols, then the expression's)");
+    assert_assignable<Dst::rows, Dst::cols, E::rows, E::cols>();
     if constexpr (E::product_count > 0) {
         static_assert(E::product_count == 1 && E::product_rooted,
                       "ctnet: ctnet fuses one dot() per assignment, with element-wise operations around "

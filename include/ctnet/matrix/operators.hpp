@@ -37,13 +37,21 @@ stretched_t<R, C, E&&> stretch(E&& e) {
     return stretched_t<R, C, E&&>(std::forward<E>(e));
 }
 
+// The asserting helpers take the numbers as their own template parameters, so
+// GCC and clang both print them in the failed condition.
+template <std::size_t LeftRows, std::size_t LeftCols, std::size_t RightRows, std::size_t RightCols>
+constexpr void assert_broadcastable() {
+    static_assert(elementwise_shapes_broadcast<LeftRows, LeftCols, RightRows, RightCols>,
+                  "ctnet: element-wise operation on shapes that do not broadcast (the four numbers below are "
+                  "left rows, left cols, right rows, right cols); for a matrix product write dot(a, b)");
+}
+
 template <class L, class R>
 constexpr void check_elementwise() {
     static_assert(same_element_type<L, R>,
                   "ctnet: an expression mixes float and double matrices; use one element type");
-    static_assert(elementwise_shapes_broadcast<bare_t<L>::rows, bare_t<L>::cols, bare_t<R>::rows, bare_t<R>::cols>,
-                  "ctnet: element-wise operation on shapes that do not broadcast (the four numbers below are "
-                  "left rows, left cols, right rows, right cols); for a matrix product write dot(a, b)");
+    if constexpr (same_element_type<L, R>)
+        assert_broadcastable<bare_t<L>::rows, bare_t<L>::cols, bare_t<R>::rows, bare_t<R>::cols>();
 }
 
 template <class L, class R>

@@ -46,6 +46,13 @@ struct ProductOperand<Transposed<E>> {
 template <std::size_t LeftRows, std::size_t LeftCols, std::size_t RightRows, std::size_t RightCols>
 inline constexpr bool dot_inner_dimensions_agree = LeftCols == RightRows;
 
+template <std::size_t LeftRows, std::size_t LeftCols, std::size_t RightRows, std::size_t RightCols>
+constexpr void assert_dot_shapes() {
+    static_assert(dot_inner_dimensions_agree<LeftRows, LeftCols, RightRows, RightCols>,
+                  "ctnet: dot(a, b) needs a's columns to equal b's rows (the four numbers below are "
+                  "a's rows and cols, then b's)");
+}
+
 template <class A, class B>
 struct Product : Node<typename bare_t<A>::value_type, bare_t<A>::rows, bare_t<B>::cols> {
     using OA = ProductOperand<bare_t<A>>;
@@ -123,9 +130,7 @@ auto dot(A&& a, B&& b) {
                       "ctnet: dot(transpose(a), transpose(b)) is transpose(dot(b, a)); compute dot(b, a) instead");
         return detail::Poisoned<T>{};
     } else if constexpr (!detail::dot_inner_dimensions_agree<BA::rows, BA::cols, BB::rows, BB::cols>) {
-        static_assert(detail::dot_inner_dimensions_agree<BA::rows, BA::cols, BB::rows, BB::cols>,
-                      "ctnet: dot(a, b) needs a's columns to equal b's rows (the four numbers below are "
-                      "a's rows and cols, then b's)");
+        detail::assert_dot_shapes<BA::rows, BA::cols, BB::rows, BB::cols>();
         return detail::Poisoned<T>{};
     } else {
         return detail::Product<detail::operand_t<A&&>, detail::operand_t<B&&>>(std::forward<A>(a), std::forward<B>(b));
