@@ -1,0 +1,440 @@
+// model.hpp — Model<Net, T, Batch>: a network instantiated for an element type and a batch size.
+#pragma once
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/for_each.hpp>
+#include <boost/hana/range.hpp>
+#include <boost/hana/tuple.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "../config.hpp"
+#include "../layer/affine.hpp"
+#include "../layer/init.hpp"
+#include "../layer/softmax.hpp"
+#include "../matrix/matrix.hpp"
+#include "../matrix/reduce.hpp"
+#include "../random.hpp"
+#include "param.hpp"
+#include "sequential.hpp"
+
+namespace ctnet {
+
+namespace detail {
+
+// One layer inside a model: the bound layer, its output and the gradient of
+// the loss with respect to that output (which the next layer's backward fills).
+template <class Spec, class T, std::size_t B, std::size_t In>
+struct LayerNode {
+    static constexpr std::size_t in = In, out = Spec::output_width(In);
+    typename Spec::template Impl<T, B, In> layer;
+    Matrix<T, B, out> y;
+    Matrix<T, B, out> dy;
+};
+
+template <class L>
+concept HasParams = requires(L& l) { l.for_each_param([](auto, auto&, auto&, bool) {}); };
+
+template <class L>
+concept Initialisable = requires(L& l, const Init& i, Rng& r) { l.initialize(i, r); };
+
+// What stands in for an invalid network once its compile error has been
+// reported, so that the error is not followed by a cascade.
+using PlaceholderNet = Sequential<Affine<1, 1>>;
+
+template <std::size_t N>
+constexpr auto indices = boost::hana::make_range(boost::hana::size_c<0>, boost::hana::size_c<N>);
+
+}  // namespace detail
+
+// A network for element type T (float or double) and batch size B: it owns
+// every parameter, gradient and intermediate buffer, allocated once here, and
+// runs forward and backward unrolled over the layers at compile time (no
+// virtual call, no loop over layers, no allocation in a step).
+//
+// The book's TwoLayerNet interface:
+//
+//     using Net = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>,
+//                                   ctnet::SoftmaxWithLoss>;
+//     ctnet::Model<Net, double, 3> net;          // W ~ N(0, 0.01^2), b = 0, seed 0
+//     const auto& scores = net.predict(x);       // x: Matrix<double, 3, 784>
+//     double loss = net.loss(x, labels);         // labels: 3 integers, or a 3 x 10 one-hot Matrix
+//     net.gradient(x, labels);                   // backprop; net.grad("W1") is dL/dW1
+//     auto numeric = net.numerical_gradient(x, labels);
+//     double acc = net.accuracy(x, labels);
+//
+// Parameters are named as the book names them: W1, b1, W2, b2, ... counting
+// the layers that have parameters.
+template <class Net, class T, std::size_t B>
+class Model {
+    static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
+                  "ctnet: Model<Net, T, Batch> runs in float or double");
+    static_assert(B > 0, "ctnet: Model<Net, T, Batch> needs a batch of at least one sample");
+    using Spec = std::conditional_t<Net::valid, Net, detail::PlaceholderNet>;
+
+public:
+    static constexpr std::size_t batch = B;
+    static constexpr std::size_t layers = Spec::size;
+    static constexpr bool has_loss = Spec::has_loss;
+    // Layers before the loss layer (all of them without one).
+    static constexpr std::size_t body = has_loss ? layers - 1 : layers;
+    static constexpr std::size_t input_width = Spec::widths[0];
+    static constexpr std::size_t output_width = Spec::widths[body];
+
+    using Input = Matrix<T, B, input_width>;
+    using Output = Matrix<T, B, output_width>;
+
+private:
+    template <std::size_t I>
+    using node_t = detail::LayerNode<typename Spec::template layer<I>, T, B, Spec::widths[I]>;
+    template <std::size_t... I>
+    static auto nodes_type(std::index_sequence<I...>) -> boost::hana::tuple<node_t<I>...>;
+    using Nodes = decltype(nodes_type(std::make_index_sequence<body>{}));
+
+    struct NoLoss {};
+    static auto loss_type() {
+        if constexpr (has_loss)
+            return typename Spec::template layer<layers - 1>::template Impl<T, B, output_width>{};
+        else
+            return NoLoss{};
+    }
+    using LossImpl = decltype(loss_type());
+
+    template <class L>
+    static constexpr bool labels_v = detail::LabelRange<L>;
+
+public:
+    explicit Model(const Init& init = Init::gaussian(0.01), std::uint64_t seed = 0) { initialize(init, seed); }
+
+    // Re-draws every weight from `init` with a fresh generator seeded by
+    // `seed`; biases become zero. The same seed gives the same weights.
+    void initialize(const Init& init, std::uint64_t seed) {
+        Rng rng(seed);
+        boost::hana::for_each(nodes_, [&](auto& node) {
+            if constexpr (detail::Initialisable<decltype(node.layer)>) node.layer.initialize(init, rng);
+        });
+    }
+
+    // ---- one batch -----------------------------------------------------------
+
+    // The scores of the last layer before the loss (the book's predict).
+    const Output& predict(const Input& x) {
+        forward(x);
+        return last_output();
+    }
+
+    // Mean loss of the batch. t: one label per sample (any range of integers)
+    // or a one-hot / target Matrix of the output's shape.
+    template <class Target>
+    T loss(const Input& x, const Target& t) {
+        require_loss();
+        forward(x);
+        return loss_.forward(last_output(), t, B);
+    }
+
+    // Backpropagation: forward, loss, and backward through every layer,
+    // leaving each parameter's gradient in the model (grad("W1"), gradients()).
+    // Returns the loss.
+    template <class Target>
+    T gradient(const Input& x, const Target& t) {
+        require_loss();
+        forward(x);
+        const T l = loss_.forward(last_output(), t, B);
+        backward(x, t, B);
+        return l;
+    }
+
+    // One SGD step with the update fused into backward: layers that can
+    // (Affine) apply W -= lr * dW as each gradient product leaves registers and
+    // never store the gradient; any others are updated from their gradients.
+    // Numerically the same as gradient() followed by Sgd::update. Returns the loss.
+    template <class Target>
+    T sgd_step(const Input& x, const Target& t, T lr) {
+        require_loss();
+        forward(x);
+        const T l = loss_.forward(last_output(), t, B);
+        loss_.backward(last_output(), t, B, last_node().dy);
+        boost::hana::for_each(detail::indices<body>, [&](auto j) {
+            constexpr std::size_t i = body - 1 - decltype(j)::value;
+            auto& node = boost::hana::at_c<i>(nodes_);
+            constexpr bool want_dx = i > 0;
+            auto* dx = dx_of<i>();
+            if constexpr (requires { node.layer.template backward_sgd<want_dx>(input_of<i>(x), node.dy, dx, lr); }) {
+                node.layer.template backward_sgd<want_dx>(input_of<i>(x), node.dy, dx, lr);
+            } else {
+                node.layer.template backward<want_dx>(input_of<i>(x), node.y, node.dy, dx);
+                if constexpr (detail::HasParams<decltype(node.layer)>)
+                    node.layer.for_each_param([&](auto, auto& p, auto& g, bool) { p -= lr * g; });
+            }
+        });
+        return l;
+    }
+
+    // Fraction of samples whose highest score is the label.
+    template <class Target>
+    double accuracy(const Input& x, const Target& t) {
+        return static_cast<double>(count_correct(predict(x), t, B)) / static_cast<double>(B);
+    }
+
+    // Central differences, (L(p + h) - L(p - h)) / 2h for every parameter
+    // element (book 4.4, h = 1e-4): slow and simple, the reference that
+    // backprop is checked against.
+    template <class Target>
+    ParamSet<T> numerical_gradient(const Input& x, const Target& t, T h = T(1e-4)) {
+        ParamSet<T> out;
+        for_each_param([&](const std::string& name, ParamView<T> p, ParamView<T>) {
+            Tensor<T> g{name, p.rows(), p.cols(), std::vector<T>(p.size())};
+            for (std::size_t i = 0; i < p.rows(); ++i)
+                for (std::size_t j = 0; j < p.cols(); ++j) {
+                    T& v = p(i, j);
+                    const T saved = v;
+                    v = saved + h;
+                    const T plus = loss(x, t);
+                    v = saved - h;
+                    const T minus = loss(x, t);
+                    v = saved;
+                    g(i, j) = (plus - minus) / (2 * h);
+                }
+            out.add(std::move(g));
+        });
+        return out;
+    }
+
+    // ---- any number of samples, in batches of B -------------------------------
+
+    // Runs predict over n samples. fill(first, count, x) writes samples
+    // [first, first + count) into the first count rows of x (count < B only for
+    // the last batch; the other rows are zero); visit(first, count, scores)
+    // sees each batch's output.
+    template <class Fill, class Visit>
+    void predict_batches(std::size_t n, Fill&& fill, Visit&& visit) {
+        for (std::size_t first = 0; first < n; first += B) {
+            const std::size_t count = std::min(B, n - first);
+            if (count < B) batch_x_.set_zero();
+            fill(first, count, batch_x_);
+            visit(first, count, static_cast<const Output&>(predict(batch_x_)));
+        }
+    }
+
+    // Accuracy over n = labels.size() samples stored row after row in `inputs`
+    // (n * input_width values), as the book's accuracy(x_test, t_test).
+    template <class L>
+    double accuracy(std::span<const T> inputs, const L& labels) {
+        const std::size_t n = samples_in(inputs, labels.size());
+        std::size_t correct = 0;
+        predict_batches(n, copy_rows(inputs), [&](std::size_t first, std::size_t count, const Output& scores) {
+            correct += count_correct(scores, std::span(labels.data() + first, count), count);
+        });
+        return n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
+    }
+
+    struct Evaluation {
+        double loss = 0;      // mean over the samples
+        double accuracy = 0;  // fraction whose highest score is the label
+    };
+
+    // Mean loss and accuracy over n = labels.size() samples stored row after
+    // row in `inputs`, from one forward pass.
+    template <class L>
+    Evaluation evaluate(std::span<const T> inputs, const L& labels) {
+        return evaluate_batches(samples_in(inputs, labels.size()), copy_rows(inputs), labels);
+    }
+
+    // The same for samples that fill(first, count, x) writes into batches
+    // (see predict_batches): data kept in another form, such as bytes.
+    template <class Fill, class L>
+    Evaluation evaluate_batches(std::size_t n, Fill&& fill, const L& labels) {
+        require_loss();
+        if (labels.size() != n)
+            throw Error("expected " + std::to_string(n) + " labels, got " + std::to_string(labels.size()));
+        double total = 0;
+        std::size_t correct = 0;
+        predict_batches(n, fill, [&](std::size_t first, std::size_t count, const Output& scores) {
+            const auto batch_labels = std::span(labels.data() + first, count);
+            total += static_cast<double>(loss_.forward(scores, batch_labels, count)) * static_cast<double>(count);
+            correct += count_correct(scores, batch_labels, count);
+        });
+        if (n == 0) return {};
+        return {total / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
+    }
+
+    // Mean loss over n = labels.size() samples stored row after row in `inputs`.
+    template <class L>
+    T loss(std::span<const T> inputs, const L& labels) {
+        return static_cast<T>(evaluate(inputs, labels).loss);
+    }
+
+    // ---- parameters -------------------------------------------------------------
+
+    // f(name, value, gradient) for every parameter, in order (W1, b1, W2, ...),
+    // each a ParamView in the book's shape.
+    template <class F>
+    void for_each_param(F&& f) {
+        std::size_t k = 0;
+        boost::hana::for_each(nodes_, [&](auto& node) {
+            if constexpr (detail::HasParams<decltype(node.layer)>) {
+                ++k;
+                node.layer.for_each_param([&](std::string_view base, auto& p, auto& g, bool transposed) {
+                    using M = std::remove_cvref_t<decltype(p)>;
+                    const std::size_t r = transposed ? M::cols : M::rows, c = transposed ? M::rows : M::cols;
+                    const std::string name = std::string(base) + std::to_string(k);
+                    f(name, ParamView<T>(name, p.data(), r, c, M::stride, transposed),
+                      ParamView<T>(name, g.data(), r, c, M::stride, transposed));
+                });
+            }
+        });
+    }
+
+    // The same with the stored matrices themselves (for optimizers and
+    // checkpoints): f(name, value, gradient) with value and gradient of type Matrix.
+    template <class F>
+    void for_each_param_matrix(F&& f) {
+        std::size_t k = 0;
+        boost::hana::for_each(nodes_, [&](auto& node) {
+            if constexpr (detail::HasParams<decltype(node.layer)>) {
+                ++k;
+                node.layer.for_each_param([&](std::string_view base, auto& p, auto& g, bool) {
+                    f(std::string(base) + std::to_string(k), p, g);
+                });
+            }
+        });
+    }
+
+    ParamView<T> param(std::string_view name) { return find(name, false); }
+    ParamView<T> grad(std::string_view name) { return find(name, true); }
+
+    // Copies of the current gradients, by name (the book's grads dictionary).
+    ParamSet<T> gradients() {
+        ParamSet<T> out;
+        for_each_param([&](const std::string& name, ParamView<T>, ParamView<T> g) { out.add(copy(name, g)); });
+        return out;
+    }
+    ParamSet<T> parameters() {
+        ParamSet<T> out;
+        for_each_param([&](const std::string& name, ParamView<T> p, ParamView<T>) { out.add(copy(name, p)); });
+        return out;
+    }
+
+    // Bound layer I, for direct access (model.layer<0>().W).
+    template <std::size_t I>
+    auto& layer() {
+        if constexpr (I == body) return loss_;
+        else return boost::hana::at_c<I>(nodes_).layer;
+    }
+
+    // "Affine(784 -> 50) > Relu(50) > Affine(50 -> 10) > SoftmaxWithLoss(10)".
+    static std::string describe() {
+        std::string s;
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            ((s += (I ? " > " : "") + describe_layer<I>()), ...);
+        }(std::make_index_sequence<layers>{});
+        return s + (std::is_same_v<T, float> ? " [float]" : " [double]");
+    }
+
+private:
+    template <std::size_t I>
+    static std::string describe_layer() {
+        using L = typename Spec::template layer<I>;
+        const std::size_t in = Spec::widths[I], out = Spec::widths[I + 1];
+        return std::string(L::name) + "(" + std::to_string(in) + (in != out ? " -> " + std::to_string(out) : "") + ")";
+    }
+
+    void forward(const Input& x) {
+        boost::hana::for_each(detail::indices<body>, [&](auto i) {
+            auto& node = boost::hana::at(nodes_, i);
+            node.layer.forward(input_of<decltype(i)::value>(x), node.y);
+        });
+    }
+
+    template <class Target>
+    void backward(const Input& x, const Target& t, std::size_t n) {
+        loss_.backward(last_output(), t, n, last_node().dy);
+        boost::hana::for_each(detail::indices<body>, [&](auto j) {
+            constexpr std::size_t i = body - 1 - decltype(j)::value;
+            auto& node = boost::hana::at_c<i>(nodes_);
+            node.layer.template backward<(i > 0)>(input_of<i>(x), node.y, node.dy, dx_of<i>());
+        });
+    }
+
+    // Layer i reads the model's input (i = 0) or the previous layer's output.
+    template <std::size_t I>
+    const auto& input_of(const Input& x) const {
+        if constexpr (I == 0) return x;
+        else return boost::hana::at_c<I - 1>(nodes_).y;
+    }
+    // Layer i writes its input gradient into the previous layer's dy; the
+    // first layer's is nobody's, so it gets none and skips computing it.
+    template <std::size_t I>
+    auto* dx_of() {
+        if constexpr (I == 0) return static_cast<Input*>(nullptr);
+        else return &boost::hana::at_c<I - 1>(nodes_).dy;
+    }
+
+    auto& last_node() { return boost::hana::at_c<body - 1>(nodes_); }
+    const Output& last_output() const { return boost::hana::at_c<body - 1>(nodes_).y; }
+
+    static constexpr void require_loss() {
+        static_assert(has_loss, "ctnet: this network has no loss layer; end it with SoftmaxWithLoss or IdentityWithMse "
+                                "to compute a loss or gradients");
+    }
+
+    template <class Target>
+    static std::size_t count_correct(const Output& scores, const Target& t, std::size_t n) {
+        const auto predicted = row_argmax(scores);
+        std::size_t correct = 0;
+        if constexpr (labels_v<Target>) {
+            detail::check_labels<output_width>(t, n);
+            for (std::size_t b = 0; b < n; ++b) correct += predicted[b] == static_cast<std::uint32_t>(t[b]);
+        } else {
+            const auto expected = row_argmax(t);
+            for (std::size_t b = 0; b < n; ++b) correct += predicted[b] == expected[b];
+        }
+        return correct;
+    }
+
+    static std::size_t samples_in(std::span<const T> inputs, std::size_t labels) {
+        if (inputs.size() != labels * input_width)
+            throw Error("expected " + std::to_string(labels) + " samples of " + std::to_string(input_width) +
+                        " values for " + std::to_string(labels) + " labels, got " + std::to_string(inputs.size()) +
+                        " values");
+        return labels;
+    }
+
+    static auto copy_rows(std::span<const T> inputs) {
+        return [inputs](std::size_t first, std::size_t count, Input& x) {
+            for (std::size_t r = 0; r < count; ++r)
+                std::copy_n(inputs.data() + (first + r) * input_width, input_width, x.row_ptr(r));
+        };
+    }
+
+    ParamView<T> find(std::string_view name, bool gradient) {
+        std::vector<ParamView<T>> found;
+        std::string known;
+        for_each_param([&](const std::string& n, ParamView<T> p, ParamView<T> g) {
+            if (n == name) found.push_back(gradient ? g : p);
+            known += (known.empty() ? "" : ", ") + n;
+        });
+        if (found.empty()) throw Error("no parameter named '" + std::string(name) + "' (this network has " + known + ")");
+        return found.front();
+    }
+
+    static Tensor<T> copy(const std::string& name, const ParamView<T>& v) {
+        Tensor<T> t{name, v.rows(), v.cols(), std::vector<T>(v.size())};
+        for (std::size_t i = 0; i < v.rows(); ++i)
+            for (std::size_t j = 0; j < v.cols(); ++j) t(i, j) = v(i, j);
+        return t;
+    }
+
+    Nodes nodes_;
+    [[no_unique_address]] LossImpl loss_;
+    Input batch_x_;  // the batch buffer of predict_batches and the span overloads
+};
+
+}  // namespace ctnet

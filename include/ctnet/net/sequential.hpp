@@ -1,0 +1,181 @@
+// sequential.hpp — Sequential<Layers...>: a network as a type-level list of layers whose widths chain.
+#pragma once
+
+#include <boost/hana/at.hpp>
+#include <boost/hana/tuple.hpp>
+#include <boost/hana/type.hpp>
+
+#include <array>
+#include <cstddef>
+#include <utility>
+
+#include "../layer/layer.hpp"
+
+namespace ctnet {
+
+namespace detail {
+
+// Each problem a network can have, in the order they are looked for.
+enum class NetworkProblem { none, empty, no_name, no_width_map, no_impl, first_width_unknown, width_mismatch, loss_not_last };
+
+struct NetworkDiagnosis {
+    NetworkProblem problem = NetworkProblem::none;
+    std::size_t index = 0;     // the layer at fault
+    std::size_t expects = 0;   // its declared input width
+    std::size_t receives = 0;  // the width the layer before it outputs
+};
+
+template <class... Ls>
+constexpr NetworkDiagnosis diagnose_network() {
+    NetworkDiagnosis d;
+    if constexpr (sizeof...(Ls) == 0) {
+        d.problem = NetworkProblem::empty;
+    } else {
+        std::size_t width = 0;
+        auto step = [&]<std::size_t I, class L>() {
+            if (d.problem != NetworkProblem::none) return;
+            d.index = I;
+            if constexpr (!NamedLayer<L>) d.problem = NetworkProblem::no_name;
+            else if constexpr (!WidthMappingLayer<L>) d.problem = NetworkProblem::no_width_map;
+            else if constexpr (!BindableLayer<L>) d.problem = NetworkProblem::no_impl;
+            else {
+                if constexpr (FixedInputLayer<L>) {
+                    if (I > 0 && L::input_width != width) {
+                        d = {NetworkProblem::width_mismatch, I, L::input_width, width};
+                        return;
+                    }
+                    width = L::input_width;
+                } else if (I == 0) {
+                    d.problem = NetworkProblem::first_width_unknown;
+                    return;
+                }
+                if constexpr (LossLayer<L>) {
+                    if (I + 1 != sizeof...(Ls)) {
+                        d.problem = NetworkProblem::loss_not_last;
+                        return;
+                    }
+                }
+                width = L::output_width(width);
+            }
+        };
+        [&]<std::size_t... I>(std::index_sequence<I...>) {
+            (step.template operator()<I, Ls>(), ...);
+        }(std::index_sequence_for<Ls...>{});
+    }
+    return d;
+}
+
+// The names below appear in compile errors with their arguments: the layer's
+// index in the network, the layer, and the widths involved.
+template <std::size_t Index, class Layer>
+inline constexpr bool layer_has_a_name = false;
+template <std::size_t Index, class Layer>
+inline constexpr bool layer_maps_input_to_output_width = false;
+template <std::size_t Index, class Layer>
+inline constexpr bool layer_has_an_impl_template = false;
+template <class FirstLayer>
+inline constexpr bool first_layer_declares_its_input_width = false;
+template <std::size_t Index, class Layer, std::size_t ExpectsWidth, std::size_t ReceivesWidth>
+inline constexpr bool layer_input_width_matches = ExpectsWidth == ReceivesWidth;
+template <std::size_t Index, class Layer, std::size_t NetworkLength>
+inline constexpr bool loss_layer_is_last = Index + 1 == NetworkLength;
+
+template <std::size_t I, class... Ls>
+using layer_at = typename decltype(+boost::hana::at_c<I>(boost::hana::tuple_t<Ls...>))::type;
+
+// One asserting helper per problem, with the index, the layer and the widths
+// as template parameters, so both GCC and clang print them in the error.
+template <std::size_t Index, class L>
+constexpr void assert_named() {
+    static_assert(layer_has_a_name<Index, L>,
+                  "ctnet: not a layer (index and type below): it needs `static constexpr std::string_view name`");
+}
+template <std::size_t Index, class L>
+constexpr void assert_width_map() {
+    static_assert(layer_maps_input_to_output_width<Index, L>,
+                  "ctnet: not a layer (index and type below): it needs "
+                  "`static constexpr std::size_t output_width(std::size_t in)`");
+}
+template <std::size_t Index, class L>
+constexpr void assert_impl() {
+    static_assert(layer_has_an_impl_template<Index, L>,
+                  "ctnet: not a layer (index and type below): it needs a member template "
+                  "`template <class T, std::size_t Batch, std::size_t In> struct Impl`");
+}
+template <class L>
+constexpr void assert_first_width() {
+    static_assert(first_layer_declares_its_input_width<L>,
+                  "ctnet: the first layer takes its width from a layer before it, and there is none; "
+                  "start the network with a layer that declares its input width, such as Affine<784, 50>");
+}
+template <std::size_t Index, class L, std::size_t Expects, std::size_t Receives>
+constexpr void assert_widths_chain() {
+    static_assert(layer_input_width_matches<Index, L, Expects, Receives>,
+                  "ctnet: a layer's input width differs from the width the layer before it outputs "
+                  "(below: the layer's index, the layer, the width it expects, the width it receives)");
+}
+template <std::size_t Index, class L, std::size_t Length>
+constexpr void assert_loss_last() {
+    static_assert(loss_layer_is_last<Index, L, Length>,
+                  "ctnet: a loss layer must be the last layer of a network "
+                  "(below: its index, the layer, the number of layers)");
+}
+
+// Emits the one static_assert that describes the network's first problem.
+template <class... Ls>
+constexpr bool report_network() {
+    constexpr NetworkDiagnosis d = diagnose_network<Ls...>();
+    using P = NetworkProblem;
+    if constexpr (d.problem == P::empty) {
+        static_assert(d.problem != P::empty, "ctnet: Sequential<> needs at least one layer");
+    } else if constexpr (d.problem != P::none) {
+        using L = layer_at<d.index, Ls...>;
+        if constexpr (d.problem == P::no_name) assert_named<d.index, L>();
+        else if constexpr (d.problem == P::no_width_map) assert_width_map<d.index, L>();
+        else if constexpr (d.problem == P::no_impl) assert_impl<d.index, L>();
+        else if constexpr (d.problem == P::first_width_unknown) assert_first_width<L>();
+        else if constexpr (d.problem == P::width_mismatch) assert_widths_chain<d.index, L, d.expects, d.receives>();
+        else if constexpr (d.problem == P::loss_not_last) assert_loss_last<d.index, L, sizeof...(Ls)>();
+    }
+    return d.problem == P::none;
+}
+
+}  // namespace detail
+
+// A network: layers applied in order, each taking the previous one's output.
+// An activation takes its width from the layer before it; a layer with a
+// fixed input width must match it. A mistake (a width that does not chain, a
+// loss layer that is not last, an empty network, a type that is not a layer)
+// is one compile error naming the layer's index, the layer and the widths.
+//
+//     using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>,
+//                                           ctnet::SoftmaxWithLoss>;
+template <class... Layers>
+struct Sequential {
+    // The layers as a Boost.Hana type list.
+    static constexpr auto layers = boost::hana::tuple_t<Layers...>;
+    static constexpr std::size_t size = sizeof...(Layers);
+    // Evaluating `valid` reports the first mistake, if any, as a compile error.
+    static constexpr bool valid = detail::report_network<Layers...>();
+
+    template <std::size_t I>
+    using layer = detail::layer_at<I, Layers...>;
+
+    // widths[i] is the input width of layer i; widths[size] the network's output width.
+    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> widths = [] {
+        std::array<std::size_t, sizeof...(Layers) + 1> w{};
+        if constexpr (valid) {
+            std::size_t i = 0;
+            w[0] = layer<0>::input_width;
+            ((w[i + 1] = Layers::output_width(w[i]), ++i), ...);
+        }
+        return w;
+    }();
+
+    static constexpr bool has_loss = [] {
+        if constexpr (valid) return LossLayer<layer<size - 1>>;
+        else return false;
+    }();
+};
+
+}  // namespace ctnet
