@@ -1,0 +1,33 @@
+// adagrad.hpp — AdaGrad: h += dp^2; p -= lr * dp / (sqrt(h) + 1e-7) (book 6.1.5).
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "state.hpp"
+
+namespace ctnet {
+
+// Each parameter's step shrinks with the squared gradients it has seen.
+struct AdaGrad {
+    double lr = 0.01;
+
+    explicit AdaGrad(double lr_ = 0.01) : lr(lr_) {}
+
+    template <class Model>
+    void update(Model& model) {
+        std::size_t k = 0;
+        model.for_each_param_matrix([&](const auto&, auto& p, const auto& g) {
+            using M = std::remove_cvref_t<decltype(p)>;
+            using T = typename M::value_type;
+            M& h = state_.slot<M>(k++, 0);
+            h += g * g;
+            p -= static_cast<T>(lr) * g / (sqrt(h) + T(1e-7));
+        });
+    }
+
+private:
+    detail::OptimizerState state_;
+};
+
+}  // namespace ctnet

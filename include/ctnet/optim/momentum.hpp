@@ -1,0 +1,35 @@
+// momentum.hpp — Momentum: v = momentum * v - lr * dp; p += v (book 6.1.4).
+#pragma once
+
+#include <cstddef>
+#include <type_traits>
+
+#include "state.hpp"
+
+namespace ctnet {
+
+// SGD with momentum. The velocities are per optimizer, for one model: use one
+// Momentum per Model.
+struct Momentum {
+    double lr = 0.01;
+    double momentum = 0.9;
+
+    explicit Momentum(double lr_ = 0.01, double momentum_ = 0.9) : lr(lr_), momentum(momentum_) {}
+
+    template <class Model>
+    void update(Model& model) {
+        std::size_t k = 0;
+        model.for_each_param_matrix([&](const auto&, auto& p, const auto& g) {
+            using M = std::remove_cvref_t<decltype(p)>;
+            using T = typename M::value_type;
+            M& v = state_.slot<M>(k++, 0);
+            v = static_cast<T>(momentum) * v - static_cast<T>(lr) * g;
+            p += v;
+        });
+    }
+
+private:
+    detail::OptimizerState state_;
+};
+
+}  // namespace ctnet

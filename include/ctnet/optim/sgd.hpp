@@ -1,0 +1,27 @@
+// sgd.hpp — Sgd: plain stochastic gradient descent, p -= lr * dp (book 6.1.2).
+#pragma once
+
+#include <type_traits>
+
+namespace ctnet {
+
+// The optimizer protocol: update(model) applies one step from the gradients
+// the model holds after model.gradient(x, t). For SGD, ctnet::train_step
+// uses Model::sgd_step instead, which fuses the update into backward.
+//
+//     ctnet::Sgd opt{0.1};
+//     net.gradient(x, t);
+//     opt.update(net);
+struct Sgd {
+    double lr = 0.01;
+
+    template <class Model>
+    void update(Model& model) const {
+        model.for_each_param_matrix([&](const auto&, auto& p, const auto& g) {
+            using T = typename std::remove_cvref_t<decltype(p)>::value_type;
+            p -= static_cast<T>(lr) * g;
+        });
+    }
+};
+
+}  // namespace ctnet
