@@ -1,0 +1,91 @@
+// mnist.hpp — load_mnist: the book's dataset loader for any directory holding the four MNIST files.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "../config.hpp"
+#include "idx.hpp"
+
+namespace ctnet {
+
+// The four files of an MNIST-format data set.
+struct MnistFiles {
+    std::filesystem::path train_images, train_labels, test_images, test_labels;
+};
+
+// Finds the four files in dir under their standard names
+// (train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte,
+// t10k-labels-idx1-ubyte), gzip-compressed (.gz) or not, also with the
+// "train-images.idx3-ubyte" spelling. Throws ctnet::Error listing what is
+// missing.
+MnistFiles find_mnist_files(const std::filesystem::path& dir);
+
+// One half of a data set as stored: 28x28 bytes per image, one label each.
+struct MnistBytes {
+    std::vector<std::uint8_t> images;  // size() * 784 pixels, 0..255
+    std::vector<std::uint8_t> labels;  // size() labels, 0..9
+    std::size_t size() const { return labels.size(); }
+};
+
+struct MnistRaw {
+    MnistBytes train, test;
+};
+
+// Reads and validates the four files of dir (see find_mnist_files and
+// read_idx_images): 28x28 images, labels 0..9, as many labels as images.
+MnistRaw read_mnist(const std::filesystem::path& dir);
+
+// One half of a data set, as the book's arrays.
+template <class T>
+struct MnistSplit {
+    std::vector<T> x;                  // size() * 784 values: pixels / 255 when normalised, else 0..255
+    std::vector<std::uint8_t> labels;  // size() labels, 0..9
+    std::vector<T> one_hot;            // size() * 10, when one_hot_label was asked for
+    std::vector<std::size_t> shape;    // of x: {n, 784} flattened, {n, 1, 28, 28} otherwise
+    std::size_t size() const { return labels.size(); }
+};
+
+template <class T>
+struct MnistData {
+    MnistSplit<T> train, test;
+};
+
+namespace detail {
+template <class T>
+MnistSplit<T> mnist_split(MnistBytes&& bytes, bool normalize, bool flatten, bool one_hot_label) {
+    MnistSplit<T> s;
+    // Divided, not multiplied by 1/255: the book's x / 255.0, correctly rounded.
+    const T divisor = normalize ? T(255) : T(1);
+    s.x.reserve(bytes.images.size());
+    for (const std::uint8_t p : bytes.images) s.x.push_back(static_cast<T>(p) / divisor);
+    s.labels = std::move(bytes.labels);
+    if (one_hot_label) {
+        s.one_hot.assign(s.labels.size() * 10, T(0));
+        for (std::size_t i = 0; i < s.labels.size(); ++i) s.one_hot[i * 10 + s.labels[i]] = T(1);
+    }
+    const std::size_t n = s.labels.size();
+    s.shape = flatten ? std::vector<std::size_t>{n, 784} : std::vector<std::size_t>{n, 1, 28, 28};
+    return s;
+}
+}  // namespace detail
+
+// The book's load_mnist(normalize, flatten, one_hot_label) for the data set in dir:
+//
+//     auto [train, test] = ctnet::load_mnist<float>("data/mnist");   // normalised, flattened, labels
+//     train.x.size() == train.size() * 784
+//
+// Every file is validated (see read_mnist).
+template <class T = float>
+MnistData<T> load_mnist(const std::filesystem::path& dir, bool normalize = true, bool flatten = true,
+                        bool one_hot_label = false) {
+    MnistRaw raw = read_mnist(dir);
+    return {detail::mnist_split<T>(std::move(raw.train), normalize, flatten, one_hot_label),
+            detail::mnist_split<T>(std::move(raw.test), normalize, flatten, one_hot_label)};
+}
+
+}  // namespace ctnet

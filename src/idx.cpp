@@ -1,0 +1,169 @@
+// idx.cpp — IDX parsing over zlib's gz* stream, which reads raw and gzip files alike.
+#include "ctnet/data/idx.hpp"
+
+#include <zlib.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <string>
+
+#include "ctnet/config.hpp"
+
+namespace ctnet {
+
+namespace {
+
+// An IDX header may not claim more than this per dimension; real files are far smaller.
+constexpr std::uint32_t max_dimension = 1u << 28;
+
+class GzReader {
+public:
+    explicit GzReader(const std::filesystem::path& path) : path_(path) {
+        // gzopen reads uncompressed files transparently, so one reader serves both.
+        if (!std::ifstream(path, std::ios::binary)) throw Error("cannot open " + path_.string() + ": " + std::strerror(errno));
+        std::error_code ec;
+        file_size_ = static_cast<std::size_t>(std::filesystem::file_size(path, ec));
+        if (ec) throw Error("cannot open " + path_.string() + ": " + ec.message());
+        file_ = gzopen(path.c_str(), "rb");
+        if (!file_) throw Error("cannot open " + path_.string() + ": " + std::strerror(errno));
+        gzbuffer(file_, 1 << 20);
+    }
+    ~GzReader() {
+        if (file_) gzclose(file_);
+    }
+    GzReader(const GzReader&) = delete;
+    GzReader& operator=(const GzReader&) = delete;
+
+    // Reads up to n bytes; fewer only at the end of the data. A damaged
+    // gzip stream throws.
+    std::size_t read(void* out, std::size_t n) {
+        std::size_t done = 0;
+        while (done < n) {
+            const unsigned chunk = static_cast<unsigned>(std::min<std::size_t>(n - done, 1u << 30));
+            const int got = gzread(file_, static_cast<char*>(out) + done, chunk);
+            if (got < 0) fail_stream();
+            if (got == 0) break;
+            done += static_cast<std::size_t>(got);
+        }
+        if (done < n) check_clean_end();
+        return done;
+    }
+
+    std::uint32_t read_u32(const char* what) {
+        std::array<unsigned char, 4> b{};
+        if (read(b.data(), 4) != 4) throw Error(path_.string() + ": file ends inside the header (reading " + what + ")");
+        return (std::uint32_t(b[0]) << 24) | (std::uint32_t(b[1]) << 16) | (std::uint32_t(b[2]) << 8) | b[3];
+    }
+
+    // Reads exactly n bytes into v in chunks, so v grows only with data that exists.
+    void read_exactly(std::vector<std::uint8_t>& v, std::size_t n, const char* what) {
+        v.clear();
+        // Reserve what the file can really hold, not what the header claims:
+        // a raw file holds at most its size, a gzip stream at most 1032 times
+        // it (deflate's limit). This avoids re-allocating while reading a real
+        // file, and a lying header cannot make it reserve more than the file backs.
+        v.reserve(std::min<std::size_t>(n, file_size_ * 1032 + 4096));
+        constexpr std::size_t chunk = 1 << 20;
+        while (v.size() < n) {
+            const std::size_t want = std::min(chunk, n - v.size());
+            const std::size_t old = v.size();
+            v.resize(old + want);
+            const std::size_t got = read(v.data() + old, want);
+            if (got < want)
+                throw Error(path_.string() + ": truncated: the header promises " + std::to_string(n) + " bytes of " +
+                            what + ", the file holds " + std::to_string(old + got));
+        }
+        unsigned char extra = 0;
+        if (read(&extra, 1) != 0)
+            throw Error(path_.string() + ": unexpected data after the " + std::to_string(n) + " bytes of " + what +
+                        " the header promises");
+    }
+
+    const std::filesystem::path& path() const { return path_; }
+
+private:
+    // zlib's message starts with the path, which ctnet's messages already do.
+    std::string zlib_message(int& code) const {
+        const char* msg = gzerror(file_, &code);
+        std::string m = msg ? msg : "unknown zlib error";
+        const std::string prefix = path_.string() + ": ";
+        return m.rfind(prefix, 0) == 0 ? m.substr(prefix.size()) : m;
+    }
+    [[noreturn]] void fail_stream() {
+        int code = 0;
+        const std::string msg = zlib_message(code);
+        if (code == Z_ERRNO) throw Error("cannot read " + path_.string() + ": " + std::strerror(errno));
+        throw Error(path_.string() + ": corrupt gzip data (" + msg + ")");
+    }
+    // zlib reports a gzip stream cut short only through gzerror.
+    void check_clean_end() {
+        int code = 0;
+        const std::string msg = zlib_message(code);
+        if (code != Z_OK && code != Z_STREAM_END)
+            throw Error(path_.string() + ": corrupt or truncated gzip data (" + msg + ")");
+    }
+
+    std::filesystem::path path_;
+    gzFile file_ = nullptr;
+    std::size_t file_size_ = 0;
+};
+
+std::string hex(std::uint32_t v) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "0x%08X", v);
+    return buf;
+}
+
+void check_magic(const GzReader& r, std::uint32_t magic, std::uint32_t want, const char* kind) {
+    if (magic == want) return;
+    std::string hint;
+    if (magic == 0x00000801) hint = " (that is an IDX label file)";
+    else if (magic == 0x00000803) hint = " (that is an IDX image file)";
+    else if ((magic >> 8) == 0x08 || (magic >> 16) == 0)
+        hint = " (an IDX file of another type or rank)";
+    else
+        hint = " (not an IDX file)";
+    throw Error(r.path().string() + ": not an IDX " + kind + " file: magic number " + hex(magic) + ", expected " +
+                hex(want) + hint);
+}
+
+std::uint32_t dimension(GzReader& r, const char* what) {
+    const std::uint32_t d = r.read_u32(what);
+    if (d == 0 || d > max_dimension)
+        throw Error(r.path().string() + ": implausible " + std::string(what) + " " + std::to_string(d) +
+                    " in the header");
+    return d;
+}
+
+}  // namespace
+
+IdxImages read_idx_images(const std::filesystem::path& path) {
+    GzReader r(path);
+    check_magic(r, r.read_u32("the magic number"), 0x00000803, "image");
+    IdxImages out;
+    out.count = dimension(r, "image count");
+    out.rows = dimension(r, "row count");
+    out.cols = dimension(r, "column count");
+    if (out.rows * out.cols > (1u << 24))
+        throw Error(path.string() + ": implausible image size " + std::to_string(out.rows) + "x" +
+                    std::to_string(out.cols));
+    r.read_exactly(out.pixels, out.count * out.rows * out.cols, "pixels");
+    return out;
+}
+
+std::vector<std::uint8_t> read_idx_labels(const std::filesystem::path& path, std::size_t classes) {
+    GzReader r(path);
+    check_magic(r, r.read_u32("the magic number"), 0x00000801, "label");
+    const std::size_t count = dimension(r, "label count");
+    std::vector<std::uint8_t> labels;
+    r.read_exactly(labels, count, "labels");
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        if (labels[i] >= classes)
+            throw Error(path.string() + ": label " + std::to_string(labels[i]) + " at position " + std::to_string(i) +
+                        " is out of range (expected 0 to " + std::to_string(classes - 1) + ")");
+    return labels;
+}
+
+}  // namespace ctnet
