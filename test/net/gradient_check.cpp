@@ -1,0 +1,99 @@
+// Tests for net/gradient_check.hpp: whole networks in double, backprop against central differences.
+#include "ctnet/net/gradient_check.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <vector>
+
+#include "ctnet/net.hpp"
+#include "../support/reference.hpp"
+
+namespace {
+
+template <class Net, std::size_t B>
+void check(ctnet::Init init, std::uint64_t seed) {
+    ctnet::Model<Net, double, B> net(init, seed);
+    for (const auto& p : net.parameters())
+        if (p.name[0] == 'b') {  // non-zero biases exercise db as well
+            auto v = net.param(p.name);
+            for (std::size_t j = 0; j < v.cols(); ++j) v(0, j) = 0.1 * std::sin(double(j) + double(seed));
+        }
+    const auto x = ctnet::test::random_matrix<double, B, Net::widths[0]>(seed + 100, 0, 1);
+    std::vector<int> labels(B);
+    for (std::size_t i = 0; i < B; ++i) labels[i] = static_cast<int>((i * 7 + seed) % Net::widths.back());
+    for (const auto& d : ctnet::gradient_check(net, x, labels)) {
+        BOOST_TEST_CONTEXT(net.describe() << " batch " << B << ", " << d.name) {
+            BOOST_TEST(d.max_rel_error <= 1e-6);
+            BOOST_TEST(d.mean_abs_diff <= 1e-8);
+        }
+    }
+}
+
+// A sigmoid whose backward forgets the (1 - y) factor.
+struct BrokenSigmoid {
+    static constexpr std::string_view name = "BrokenSigmoid";
+    static constexpr std::size_t output_width(std::size_t in) { return in; }
+    template <class T, std::size_t B, std::size_t In>
+    struct Impl {
+        void forward(const ctnet::Matrix<T, B, In>& x, ctnet::Matrix<T, B, In>& y) { y = sigmoid(x); }
+        template <bool WantDx>
+        void backward(const ctnet::Matrix<T, B, In>&, const ctnet::Matrix<T, B, In>& y,
+                      const ctnet::Matrix<T, B, In>& dy, ctnet::Matrix<T, B, In>* dx) const {
+            if constexpr (WantDx) *dx = dy * y;
+        }
+    };
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(whole_network_gradient_check)
+
+BOOST_AUTO_TEST_CASE(the_book_two_layer_net_on_three_samples) {
+    using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>, ctnet::SoftmaxWithLoss>;
+    check<TwoLayerNet, 3>(ctnet::Init::gaussian(0.01), 1);
+}
+
+BOOST_AUTO_TEST_CASE(one_to_four_hidden_layers_of_each_activation) {
+    using ctnet::Affine;
+    using R1 = ctnet::Sequential<Affine<12, 10>, ctnet::Relu, Affine<10, 4>, ctnet::SoftmaxWithLoss>;
+    using S2 = ctnet::Sequential<Affine<12, 10>, ctnet::Sigmoid, Affine<10, 8>, ctnet::Sigmoid, Affine<8, 4>,
+                                 ctnet::SoftmaxWithLoss>;
+    using T3 = ctnet::Sequential<Affine<12, 10>, ctnet::Tanh, Affine<10, 8>, ctnet::Tanh, Affine<8, 6>, ctnet::Tanh,
+                                 Affine<6, 4>, ctnet::SoftmaxWithLoss>;
+    using M4 = ctnet::Sequential<Affine<12, 10>, ctnet::Relu, Affine<10, 9>, ctnet::Sigmoid, Affine<9, 8>, ctnet::Tanh,
+                                 Affine<8, 6>, ctnet::Relu, Affine<6, 4>, ctnet::SoftmaxWithLoss>;
+    check<R1, 1>(ctnet::Init::he(), 2);
+    check<R1, 3>(ctnet::Init::he(), 3);
+    check<R1, 100>(ctnet::Init::he(), 4);
+    check<S2, 1>(ctnet::Init::xavier(), 5);
+    check<S2, 3>(ctnet::Init::xavier(), 6);
+    check<S2, 100>(ctnet::Init::xavier(), 7);
+    check<T3, 3>(ctnet::Init::xavier(), 8);
+    check<T3, 100>(ctnet::Init::xavier(), 9);
+    check<M4, 1>(ctnet::Init::he(), 10);
+    check<M4, 3>(ctnet::Init::he(), 11);
+    check<M4, 100>(ctnet::Init::he(), 12);
+}
+
+BOOST_AUTO_TEST_CASE(regression_with_the_squared_error) {
+    using Net = ctnet::Sequential<ctnet::Affine<5, 8>, ctnet::Tanh, ctnet::Affine<8, 2>, ctnet::IdentityWithMse>;
+    ctnet::Model<Net, double, 7> net(ctnet::Init::xavier(), 13);
+    const auto x = ctnet::test::random_matrix<double, 7, 5>(14);
+    const auto t = ctnet::test::random_matrix<double, 7, 2>(15);
+    for (const auto& d : ctnet::gradient_check(net, x, t)) BOOST_TEST(d.max_rel_error <= 1e-6);
+}
+
+BOOST_AUTO_TEST_CASE(a_wrong_backward_is_caught) {
+    // The check must be able to fail: BrokenSigmoid forgets the (1 - y) factor.
+    using Net = ctnet::Sequential<ctnet::Affine<4, 3>, BrokenSigmoid, ctnet::Affine<3, 2>, ctnet::SoftmaxWithLoss>;
+    ctnet::Model<Net, double, 2> net(ctnet::Init::he(), 16);
+    const auto x = ctnet::test::random_matrix<double, 2, 4>(17);
+    const std::array<int, 2> t{0, 1};
+    const auto diffs = ctnet::gradient_check(net, x, t);
+    BOOST_TEST(diffs[0].name == "W1");
+    BOOST_TEST(diffs[0].max_rel_error > 0.1);  // the layers below the broken one are wrong
+    BOOST_TEST(diffs[2].max_rel_error <= 1e-6);  // the one above it is not
+}
+
+BOOST_AUTO_TEST_SUITE_END()

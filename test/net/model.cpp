@@ -1,0 +1,191 @@
+// Tests for net/model.hpp: the book's TwoLayerNet interface, parameters by name, batches of any
+// size, reproducible initialisation, and no allocation inside a step.
+#include "ctnet/net/model.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <new>
+#include <vector>
+
+#include "ctnet/net.hpp"
+#include "ctnet/optim.hpp"
+#include "../support/reference.hpp"
+
+// Counts allocations made while `counting` is set (see the step tests below).
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+namespace {
+std::atomic<bool> counting{false};
+std::atomic<long> allocations{0};
+}  // namespace
+void* operator new(std::size_t n) {
+    if (counting) ++allocations;
+    if (void* p = std::malloc(n ? n : 1)) return p;
+    throw std::bad_alloc();
+}
+void* operator new(std::size_t n, std::align_val_t a) {
+    if (counting) ++allocations;
+    const std::size_t align = static_cast<std::size_t>(a);
+    if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
+    throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
+
+using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>, ctnet::SoftmaxWithLoss>;
+using Small = ctnet::Sequential<ctnet::Affine<6, 5>, ctnet::Sigmoid, ctnet::Affine<5, 3>, ctnet::SoftmaxWithLoss>;
+
+namespace {
+
+// The book's predict in plain loops from the book-shaped parameter views.
+template <class Model>
+std::vector<double> reference_scores(Model& net, const auto& x, std::size_t row) {
+    auto W1 = net.param("W1"), b1 = net.param("b1"), W2 = net.param("W2"), b2 = net.param("b2");
+    std::vector<double> h(W1.cols()), s(W2.cols());
+    for (std::size_t j = 0; j < W1.cols(); ++j) {
+        double a = b1(0, j);
+        for (std::size_t i = 0; i < W1.rows(); ++i) a += x(row, i) * W1(i, j);
+        h[j] = a > 0 ? a : 0;
+    }
+    for (std::size_t k = 0; k < W2.cols(); ++k) {
+        double a = b2(0, k);
+        for (std::size_t j = 0; j < W2.rows(); ++j) a += h[j] * W2(j, k);
+        s[k] = a;
+    }
+    return s;
+}
+
+// A first layer that records whether it was asked for dx.
+struct Spy {
+    static constexpr std::string_view name = "Spy";
+    static constexpr std::size_t input_width = 4;
+    static constexpr std::size_t output_width(std::size_t) { return 4; }
+    static inline int asked_for_dx = -1;
+    template <class T, std::size_t B, std::size_t In>
+    struct Impl {
+        void forward(const ctnet::Matrix<T, B, In>& x, ctnet::Matrix<T, B, In>& y) { y = x; }
+        template <bool WantDx>
+        void backward(const ctnet::Matrix<T, B, In>&, const ctnet::Matrix<T, B, In>&, const ctnet::Matrix<T, B, In>& dy,
+                      ctnet::Matrix<T, B, In>* dx) {
+            asked_for_dx = WantDx;
+            if constexpr (WantDx) *dx = dy;
+        }
+    };
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(model)
+
+BOOST_AUTO_TEST_CASE(predict_matches_the_book_formula_through_the_book_view) {
+    ctnet::Model<TwoLayerNet, double, 3> net(ctnet::Init::he(), 1);
+    BOOST_TEST(net.param("W1").rows() == 784u);
+    BOOST_TEST(net.param("W1").cols() == 50u);
+    BOOST_TEST(net.param("b2").cols() == 10u);
+    const auto x = ctnet::test::random_matrix<double, 3, 784>(2, 0, 1);
+    const auto& scores = net.predict(x);
+    for (std::size_t r = 0; r < 3; ++r) {
+        const auto ref = reference_scores(net, x, r);
+        for (std::size_t k = 0; k < 10; ++k) BOOST_TEST(scores(r, k) == ref[k], boost::test_tools::tolerance(1e-12));
+    }
+    BOOST_TEST(net.describe() == "Affine(784 -> 50) > Relu(50) > Affine(50 -> 10) > SoftmaxWithLoss(10) [double]");
+}
+
+BOOST_AUTO_TEST_CASE(parameters_by_name_are_live_views) {
+    ctnet::Model<Small, float, 2> net;
+    net.param("W1")(2, 4) = 7.0f;
+    BOOST_TEST(net.layer<0>().W(4, 2) == 7.0f);  // stored Out x In
+    std::vector<std::string> names;
+    net.for_each_param([&](const std::string& n, auto, auto) { names.push_back(n); });
+    BOOST_TEST((names == std::vector<std::string>{"W1", "b1", "W2", "b2"}));
+    BOOST_CHECK_EXCEPTION(net.param("W3"), ctnet::Error, [](const ctnet::Error& e) {
+        return std::string(e.what()).find("W1, b1, W2, b2") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(initialisation_is_seeded_and_follows_the_book) {
+    ctnet::Model<TwoLayerNet, float, 1> a, b, c(ctnet::Init::gaussian(0.01), 1);
+    BOOST_TEST(a.param("W1")(100, 7) == b.param("W1")(100, 7));
+    BOOST_TEST(a.param("W1")(100, 7) != c.param("W1")(100, 7));
+    double s2 = 0;
+    auto w = a.param("W1");
+    for (std::size_t i = 0; i < w.rows(); ++i)
+        for (std::size_t j = 0; j < w.cols(); ++j) s2 += double(w(i, j)) * w(i, j);
+    BOOST_TEST(std::sqrt(s2 / double(w.size())) == 0.01, boost::test_tools::tolerance(0.02));
+    BOOST_TEST(a.param("b1")(0, 3) == 0.0f);
+}
+
+BOOST_AUTO_TEST_CASE(loss_accuracy_and_targets) {
+    ctnet::Model<Small, double, 4> net(ctnet::Init::xavier(), 3);
+    const auto x = ctnet::test::random_matrix<double, 4, 6>(4);
+    const std::array<int, 4> labels{0, 2, 1, 2};
+    ctnet::Matrix<double, 4, 3> one_hot;
+    for (std::size_t i = 0; i < 4; ++i) one_hot(i, static_cast<std::size_t>(labels[i])) = 1;
+    BOOST_TEST(net.loss(x, labels) == net.loss(x, one_hot), boost::test_tools::tolerance(1e-14));
+    const auto predicted = ctnet::row_argmax(net.predict(x));
+    double right = 0;
+    for (std::size_t i = 0; i < 4; ++i) right += predicted[i] == static_cast<std::uint32_t>(labels[i]);
+    BOOST_TEST(net.accuracy(x, labels) == right / 4);
+    BOOST_TEST(net.accuracy(x, one_hot) == right / 4);
+}
+
+BOOST_AUTO_TEST_CASE(any_number_of_samples_in_batches_with_a_partial_last_one) {
+    // 10 samples through a batch-4 model (4 + 4 + 2) equal one batch-10 pass.
+    ctnet::Model<Small, double, 4> net(ctnet::Init::xavier(), 5);
+    ctnet::Model<Small, double, 10> whole(ctnet::Init::xavier(), 5);
+    const auto x = ctnet::test::random_matrix<double, 10, 6>(6);
+    std::vector<double> flat;
+    for (std::size_t i = 0; i < 10; ++i) flat.insert(flat.end(), x.row(i).begin(), x.row(i).end());
+    const std::vector<int> labels{0, 1, 2, 0, 1, 2, 2, 1, 0, 0};
+    const auto e = net.evaluate(std::span<const double>(flat), labels);
+    BOOST_TEST(e.loss == whole.loss(x, labels), boost::test_tools::tolerance(1e-13));
+    BOOST_TEST(e.accuracy == whole.accuracy(x, labels));
+    BOOST_TEST(net.accuracy(std::span<const double>(flat), labels) == e.accuracy);
+    BOOST_CHECK_THROW(net.accuracy(std::span<const double>(flat).first(54), labels), ctnet::Error);
+}
+
+BOOST_AUTO_TEST_CASE(the_first_layer_is_not_asked_for_dx) {
+    using Net = ctnet::Sequential<Spy, Spy, ctnet::Affine<4, 2>, ctnet::SoftmaxWithLoss>;
+    ctnet::Model<Net, float, 2> net;
+    net.gradient(ctnet::Matrix<float, 2, 4>(), std::array<int, 2>{0, 1});
+    BOOST_TEST(Spy::asked_for_dx == 0);  // the last Spy to run backward is layer 0
+}
+
+BOOST_AUTO_TEST_CASE(a_training_step_allocates_nothing) {
+    auto net = std::make_unique<ctnet::Model<TwoLayerNet, float, 100>>();
+    const auto x = ctnet::test::random_matrix<float, 100, 784>(7, 0, 1);
+    std::array<std::uint8_t, 100> t{};
+    for (std::size_t i = 0; i < 100; ++i) t[i] = static_cast<std::uint8_t>(i % 10);
+    net->gradient(x, t);  // warm: nothing here should allocate either, but measure the steady state
+    counting = true;
+    const float l1 = net->gradient(x, t);
+    const float l2 = net->sgd_step(x, t, 0.1f);
+    const auto& scores = net->predict(x);
+    counting = false;
+    BOOST_TEST(allocations.load() == 0);
+    BOOST_TEST(l1 == l2);
+    BOOST_TEST(std::isfinite(scores(0, 0)));
+}
+
+BOOST_AUTO_TEST_CASE(fused_sgd_step_equals_gradient_then_update) {
+    ctnet::Model<TwoLayerNet, double, 5> a(ctnet::Init::he(), 9), b(ctnet::Init::he(), 9);
+    const auto x = ctnet::test::random_matrix<double, 5, 784>(8, 0, 1);
+    const std::array<int, 5> t{1, 3, 5, 7, 9};
+    ctnet::Sgd sgd{0.1};
+    for (int step = 0; step < 3; ++step) {
+        BOOST_TEST(a.gradient(x, t) == b.sgd_step(x, t, 0.1), boost::test_tools::tolerance(1e-12));
+        sgd.update(a);
+    }
+    for (const auto& name : {"W1", "b1", "W2", "b2"}) {
+        auto pa = a.param(name), pb = b.param(name);
+        for (std::size_t i = 0; i < pa.rows(); ++i)
+            for (std::size_t j = 0; j < pa.cols(); ++j) BOOST_TEST(pa(i, j) == pb(i, j), boost::test_tools::tolerance(1e-12));
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()

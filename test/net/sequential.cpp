@@ -1,0 +1,40 @@
+// Tests for net/sequential.hpp: widths chain through the type list; the mistakes are compile errors
+// (test/compile_fail/network_*.cpp).
+#include "ctnet/net/sequential.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <boost/hana/length.hpp>
+
+#include <type_traits>
+
+#include "ctnet/net.hpp"
+
+BOOST_AUTO_TEST_SUITE(sequential)
+
+BOOST_AUTO_TEST_CASE(activations_take_the_width_before_them) {
+    using Net = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>, ctnet::SoftmaxWithLoss>;
+    static_assert(Net::valid && Net::has_loss && Net::size == 4);
+    static_assert(Net::widths == std::array<std::size_t, 5>{784, 50, 50, 10, 10});
+    static_assert(std::is_same_v<Net::layer<1>, ctnet::Relu>);
+    static_assert(decltype(boost::hana::length(Net::layers))::value == 4);
+}
+
+BOOST_AUTO_TEST_CASE(deeper_networks_and_networks_without_a_loss) {
+    using Deep = ctnet::Sequential<ctnet::Affine<ctnet::Shape<1, 28, 28>{}, 64>, ctnet::Tanh, ctnet::Affine<64, 32>,
+                                   ctnet::Sigmoid, ctnet::Affine<32, 16>, ctnet::Relu, ctnet::Affine<16, 3>>;
+    static_assert(Deep::valid && !Deep::has_loss);
+    static_assert(Deep::widths.front() == 784 && Deep::widths.back() == 3);
+}
+
+BOOST_AUTO_TEST_CASE(diagnosis_finds_the_first_problem) {
+    using ctnet::detail::NetworkProblem;
+    constexpr auto d = ctnet::detail::diagnose_network<ctnet::Affine<4, 3>, ctnet::Relu, ctnet::Affine<5, 2>, ctnet::Affine<9, 9>>();
+    static_assert(d.problem == NetworkProblem::width_mismatch && d.index == 2 && d.expects == 5 && d.receives == 3);
+    static_assert(ctnet::detail::diagnose_network<ctnet::Affine<4, 3>, ctnet::SoftmaxWithLoss, ctnet::Relu>().problem ==
+                  NetworkProblem::loss_not_last);
+    static_assert(ctnet::detail::diagnose_network<>().problem == NetworkProblem::empty);
+    static_assert(ctnet::detail::diagnose_network<int>().problem == NetworkProblem::no_name);
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -1,0 +1,92 @@
+// layer_check.hpp — one layer alone against central differences, in double.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <functional>
+#include <vector>
+
+#include "ctnet/layer/init.hpp"
+#include "ctnet/layer/layer.hpp"
+#include "ctnet/matrix/matrix.hpp"
+#include "ctnet/matrix/reduce.hpp"
+#include "ctnet/random.hpp"
+#include "reference.hpp"
+
+namespace ctnet::test {
+
+// Relative error as gradient_check defines it: |a - n| / max(|a|, |n|, a
+// thousandth of the largest |a| of the tensor).
+inline double max_relative_error(const std::vector<double>& analytic, const std::vector<double>& numeric) {
+    double largest = 0, worst = 0;
+    for (double a : analytic) largest = std::max(largest, std::fabs(a));
+    const double floor = std::max(largest * 1e-3, 1e-300);
+    for (std::size_t i = 0; i < analytic.size(); ++i)
+        worst = std::max(worst, std::fabs(analytic[i] - numeric[i]) /
+                                    std::max({std::fabs(analytic[i]), std::fabs(numeric[i]), floor}));
+    return worst;
+}
+
+// Checks backward of a non-loss layer: with L = sum(y * R) for a fixed random
+// R, dL/dy = R, so backward(x, y, R) must give dL/dx and dL/dparams, which
+// central differences of L measure independently. Returns the worst relative
+// error over dx and every parameter. `x` may be adjusted by `shape_input`
+// (e.g. to keep ReLU inputs away from the kink, where no derivative exists).
+template <class Spec, std::size_t B, std::size_t In>
+double layer_gradient_error(std::uint64_t seed, const std::function<void(Matrix<double, B, In>&)>& shape_input = {}) {
+    constexpr std::size_t Out = Spec::output_width(In);
+    using Impl = typename Spec::template Impl<double, B, In>;
+    Impl layer;
+    Rng rng(seed);
+    if constexpr (requires { layer.initialize(Init::he(), rng); }) layer.initialize(Init::he(), rng);
+    if constexpr (requires { layer.b; }) fill_uniform(layer.b, rng, -0.5, 0.5);  // non-zero bias
+    Matrix<double, B, In> x;
+    fill_uniform(x, rng, -1.0, 1.0);
+    if (shape_input) shape_input(x);
+    Matrix<double, B, Out> r;
+    fill_uniform(r, rng, -1.0, 1.0);
+
+    auto loss = [&] {
+        Matrix<double, B, Out> y;
+        layer.forward(x, y);
+        return sum(y * r);
+    };
+    Matrix<double, B, Out> y;
+    layer.forward(x, y);
+    Matrix<double, B, In> dx;
+    layer.template backward<true>(x, y, r, &dx);
+
+    const double h = 1e-5;
+    auto numeric_of = [&](double& v) {
+        const double saved = v;
+        v = saved + h;
+        const double plus = loss();
+        v = saved - h;
+        const double minus = loss();
+        v = saved;
+        return (plus - minus) / (2 * h);
+    };
+    std::vector<double> a, n;
+    for (std::size_t i = 0; i < B; ++i)
+        for (std::size_t j = 0; j < In; ++j) {
+            a.push_back(dx(i, j));
+            n.push_back(numeric_of(x(i, j)));
+        }
+    double worst = max_relative_error(a, n);
+    if constexpr (requires { layer.for_each_param([](auto, auto&, auto&, bool) {}); }) {
+        layer.for_each_param([&](auto, auto& p, auto& g, bool) {
+            using M = std::remove_cvref_t<decltype(p)>;
+            std::vector<double> pa, pn;
+            for (std::size_t i = 0; i < M::rows; ++i)
+                for (std::size_t j = 0; j < M::cols; ++j) {
+                    pa.push_back(g(i, j));
+                    pn.push_back(numeric_of(p(i, j)));
+                }
+            worst = std::max(worst, max_relative_error(pa, pn));
+        });
+    }
+    return worst;
+}
+
+}  // namespace ctnet::test

@@ -1,0 +1,62 @@
+// Tests for train/options.hpp: every flag, and clear errors for everything else.
+#include "ctnet/train/options.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "ctnet/config.hpp"
+
+namespace {
+ctnet::TrainOptions parse(std::initializer_list<const char*> args) {
+    std::vector<const char*> argv{"train_neuralnet"};
+    argv.insert(argv.end(), args);
+    ctnet::TrainOptions o;
+    ctnet::parse_train_options(static_cast<int>(argv.size()), argv.data(), "/bundled", o);
+    return o;
+}
+bool mentions(const ctnet::Error& e, const char* text) { return std::string(e.what()).find(text) != std::string::npos; }
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(train_options)
+
+BOOST_AUTO_TEST_CASE(defaults_are_the_book_hyperparameters) {
+    const auto o = parse({});
+    BOOST_TEST(o.data == "/bundled");
+    BOOST_TEST(o.iters == 10000u);
+    BOOST_TEST(o.lr == 0.1);
+    BOOST_TEST(o.seed == 0u);
+    BOOST_TEST(!o.quiet);
+}
+
+BOOST_AUTO_TEST_CASE(every_flag_in_both_spellings) {
+    const auto o = parse({"--data", "fashion", "--iters=250", "--lr", "0.05", "--seed=7", "--out", "/tmp/x", "--quiet"});
+    BOOST_TEST(o.data == ctnet::fashion_mnist_dir);
+    BOOST_TEST(o.iters == 250u);
+    BOOST_TEST(o.lr == 0.05);
+    BOOST_TEST(o.seed == 7u);
+    BOOST_TEST(o.out == "/tmp/x");
+    BOOST_TEST(o.quiet);
+    BOOST_TEST(parse({"--data", "bundled"}).data == "/bundled");
+    BOOST_TEST(parse({"--data=/home/me/mnist"}).data == "/home/me/mnist");
+}
+
+BOOST_AUTO_TEST_CASE(mistakes_are_explained_with_the_usage) {
+    using E = ctnet::Error;
+    BOOST_CHECK_EXCEPTION(parse({"--itters", "5"}), E, [](const E& e) { return mentions(e, "unknown option '--itters'") && mentions(e, "usage:"); });
+    BOOST_CHECK_EXCEPTION(parse({"--iters", "-3"}), E, [](const E& e) { return mentions(e, "--iters takes a whole number"); });
+    BOOST_CHECK_EXCEPTION(parse({"--iters", "12abc"}), E, [](const E& e) { return mentions(e, "'12abc'"); });
+    BOOST_CHECK_EXCEPTION(parse({"--lr", "0"}), E, [](const E& e) { return mentions(e, "--lr takes a positive number"); });
+    BOOST_CHECK_EXCEPTION(parse({"--lr", "nan"}), E, [](const E& e) { return mentions(e, "--lr"); });
+    BOOST_CHECK_EXCEPTION(parse({"--out"}), E, [](const E& e) { return mentions(e, "--out needs a value"); });
+}
+
+BOOST_AUTO_TEST_CASE(help_describes_every_flag) {
+    const std::string u = ctnet::train_usage("train_neuralnet");
+    for (const char* flag : {"--data", "--iters", "--lr", "--seed", "--out", "--quiet", "--help"})
+        BOOST_TEST(u.find(flag) != std::string::npos);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
