@@ -19,6 +19,15 @@
 #  define CTNET_RESTRICT
 #endif
 
+// Hides where a pointer points from the optimiser, so loads through it are not
+// hoisted out of the loop around them (where they would not fit the registers
+// and be spilled instead; see gemm.hpp's inner_row).
+#if defined(__GNUC__) || defined(__clang__)
+#  define CTNET_OPAQUE(ptr) __asm__("" : "+r"(ptr))
+#else
+#  define CTNET_OPAQUE(ptr) ((void)0)
+#endif
+
 // Debug-only checks of preconditions the type system cannot express (an index
 // in range, a destination that is not also an operand). Release builds trust
 // the caller; bad *input* is never checked this way, it throws ctnet::Error.
