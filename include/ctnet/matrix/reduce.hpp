@@ -64,15 +64,38 @@ struct ColSum : Node<typename bare_t<E>::value_type, 1, bare_t<E>::cols> {
 
 }  // namespace detail
 
+namespace detail {
+// Every valid element of e folded with op into one packet, then reduced.
+template <class E, class Op, class Reduce>
+auto fold_all(const E& e, typename bare_t<E>::value_type init, Op op, Reduce reduce) {
+    using P = simd::packet_t<typename bare_t<E>::value_type>;
+    check_reducible<bare_t<E>>();
+    P acc = P::broadcast(init);
+    for (std::size_t i = 0; i < bare_t<E>::rows; ++i) acc = op(acc, fold_row(e, i, init, op));
+    return reduce(acc);
+}
+// Each row of e folded and reduced, as an R x 1 column.
+template <class E, class Op, class Reduce>
+auto fold_rows(const E& e, typename bare_t<E>::value_type init, Op op, Reduce reduce) {
+    using B = bare_t<E>;
+    check_reducible<B>();
+    Matrix<typename B::value_type, B::rows, 1> out;
+    for (std::size_t i = 0; i < B::rows; ++i) out(i, 0) = reduce(fold_row(e, i, init, op));
+    return out;
+}
+inline constexpr auto add = [](auto a, auto b) { return a + b; };
+inline constexpr auto maximum = [](auto a, auto b) { return simd::max(a, b); };
+inline constexpr auto minimum = [](auto a, auto b) { return simd::min(a, b); };
+inline constexpr auto reduce_sum = [](auto p) { return simd::reduce_add(p); };
+inline constexpr auto reduce_maximum = [](auto p) { return simd::reduce_max(p); };
+inline constexpr auto reduce_minimum = [](auto p) { return simd::reduce_min(p); };
+template <class E>
+inline constexpr auto lowest = -std::numeric_limits<typename bare_t<E>::value_type>::infinity();
+}  // namespace detail
+
 template <Expression E>
 typename detail::bare_t<E>::value_type sum(const E& e) {
-    using B = detail::bare_t<E>;
-    detail::check_reducible<B>();
-    using P = simd::packet_t<typename B::value_type>;
-    P acc = P::zero();
-    for (std::size_t i = 0; i < B::rows; ++i)
-        acc = acc + detail::fold_row(e, i, 0, [](P a, P b) { return a + b; });
-    return simd::reduce_add(acc);
+    return detail::fold_all(e, 0, detail::add, detail::reduce_sum);
 }
 
 template <Expression E>
@@ -83,26 +106,12 @@ typename detail::bare_t<E>::value_type mean(const E& e) {
 
 template <Expression E>
 typename detail::bare_t<E>::value_type max_coeff(const E& e) {
-    using B = detail::bare_t<E>;
-    using T = typename B::value_type;
-    using P = simd::packet_t<T>;
-    detail::check_reducible<B>();
-    P acc = P::broadcast(-std::numeric_limits<T>::infinity());
-    auto op = [](P a, P b) { return simd::max(a, b); };
-    for (std::size_t i = 0; i < B::rows; ++i) acc = op(acc, detail::fold_row(e, i, -std::numeric_limits<T>::infinity(), op));
-    return simd::reduce_max(acc);
+    return detail::fold_all(e, detail::lowest<E>, detail::maximum, detail::reduce_maximum);
 }
 
 template <Expression E>
 typename detail::bare_t<E>::value_type min_coeff(const E& e) {
-    using B = detail::bare_t<E>;
-    using T = typename B::value_type;
-    using P = simd::packet_t<T>;
-    detail::check_reducible<B>();
-    P acc = P::broadcast(std::numeric_limits<T>::infinity());
-    auto op = [](P a, P b) { return simd::min(a, b); };
-    for (std::size_t i = 0; i < B::rows; ++i) acc = op(acc, detail::fold_row(e, i, std::numeric_limits<T>::infinity(), op));
-    return simd::reduce_min(acc);
+    return detail::fold_all(e, -detail::lowest<E>, detail::minimum, detail::reduce_minimum);
 }
 
 // True when no element is NaN or infinite.
@@ -133,28 +142,13 @@ auto col_sum(E&& e) {
 // Sum of each row, as an R x 1 column.
 template <Expression E>
 auto row_sum(const E& e) {
-    using B = detail::bare_t<E>;
-    using T = typename B::value_type;
-    using P = simd::packet_t<T>;
-    detail::check_reducible<B>();
-    Matrix<T, B::rows, 1> out;
-    for (std::size_t i = 0; i < B::rows; ++i)
-        out(i, 0) = simd::reduce_add(detail::fold_row(e, i, 0, [](P a, P b) { return a + b; }));
-    return out;
+    return detail::fold_rows(e, 0, detail::add, detail::reduce_sum);
 }
 
 // Maximum of each row, as an R x 1 column.
 template <Expression E>
 auto row_max(const E& e) {
-    using B = detail::bare_t<E>;
-    using T = typename B::value_type;
-    using P = simd::packet_t<T>;
-    detail::check_reducible<B>();
-    Matrix<T, B::rows, 1> out;
-    for (std::size_t i = 0; i < B::rows; ++i)
-        out(i, 0) = simd::reduce_max(detail::fold_row(e, i, -std::numeric_limits<T>::infinity(),
-                                                      [](P a, P b) { return simd::max(a, b); }));
-    return out;
+    return detail::fold_rows(e, detail::lowest<E>, detail::maximum, detail::reduce_maximum);
 }
 
 // Column index of each row's maximum (the first one on ties), as numpy's argmax(axis=1).
