@@ -21,48 +21,16 @@
 
 #include "ctnet/config.hpp"
 #include "ctnet/random.hpp"
+#include "../support/allocations.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
-using Bytes = std::vector<std::uint8_t>;
-
-// The largest single allocation the program has asked for since the last reset,
-// so a test can tell that a header claiming gigabytes did not get them. Not inlined: GCC
-// would then see free() on what operator new returned, and warn.
-namespace {
-std::atomic<std::size_t> largest_allocation{0};
-}
-
-[[gnu::noinline]] void* operator new(std::size_t n) {
-    std::size_t seen = largest_allocation.load(std::memory_order_relaxed);
-    while (n > seen && !largest_allocation.compare_exchange_weak(seen, n, std::memory_order_relaxed)) {
-    }
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-[[gnu::noinline]] void operator delete(void* p) noexcept { std::free(p); }
-[[gnu::noinline]] void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+using namespace ctnet::test;
+namespace allocations = ctnet::test::allocations;
 
 namespace {
 
 constexpr std::uint32_t images_magic = 0x00000803, labels_magic = 0x00000801;
-
-// A directory of its own for each use, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int serial = 0;
-        path = fs::temp_directory_path() /
-               ("ctnet-test-idx-" + std::to_string(::getpid()) + "-" + std::to_string(serial++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 
 void put_u32(Bytes& b, std::uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
@@ -112,35 +80,6 @@ fs::path write_gz(const fs::path& p, const Bytes& b) {
     BOOST_TEST_REQUIRE(static_cast<std::size_t>(wrote) == b.size());
     BOOST_TEST_REQUIRE(gzclose(f) == Z_OK);
     return p;
-}
-
-Bytes read_bytes(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return Bytes(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// The message of the ctnet::Error f throws, or a description of what happened instead.
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const ctnet::Error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("(threw a std::exception that is not ctnet::Error: ") + e.what() + ")";
-    }
-    return "(threw nothing)";
-}
-
-// Whether an error message mentions every part, naming the first it lacks.
-boost::test_tools::assertion_result mentions(const std::string& message, std::initializer_list<std::string_view> parts) {
-    for (const std::string_view part : parts)
-        if (message.find(part) == std::string::npos) {
-            boost::test_tools::assertion_result r(false);
-            r.message() << "\"" << message << "\" does not mention \"" << part << "\"";
-            return r;
-        }
-    return true;
 }
 
 }  // namespace
@@ -253,11 +192,11 @@ BOOST_AUTO_TEST_CASE(zero_and_absurd_dimensions_throw_at_once) {
             const auto p = write_raw(dir.path / "absurd", idx_images(c.count, c.rows, c.cols, pattern(784)));
             const auto gz = write_gz(dir.path / "absurd.gz", idx_images(c.count, c.rows, c.cols, pattern(784)));
             for (const fs::path& f : {p, gz}) {
-                largest_allocation = 0;
+                allocations::largest = 0;
                 const auto start = std::chrono::steady_clock::now();
                 BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(f); }), {f.string(), c.says}));
                 const std::chrono::duration<double> took = std::chrono::steady_clock::now() - start;
-                BOOST_TEST(largest_allocation.load() <= std::size_t(16) << 20);
+                BOOST_TEST(allocations::largest.load() <= std::size_t(16) << 20);
                 BOOST_TEST(took.count() < 2.0);
             }
         }
@@ -265,9 +204,9 @@ BOOST_AUTO_TEST_CASE(zero_and_absurd_dimensions_throw_at_once) {
     for (const std::uint32_t count : {0u, 1u << 28, 1u << 31, 0xFFFFFFFFu}) {
         BOOST_TEST_CONTEXT(count << " labels") {
             const auto p = write_gz(dir.path / "labels.gz", idx_labels(count, Bytes(100, 1)));
-            largest_allocation = 0;
+            allocations::largest = 0;
             BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_labels(p); }), {p.string()}));
-            BOOST_TEST(largest_allocation.load() <= std::size_t(16) << 20);
+            BOOST_TEST(allocations::largest.load() <= std::size_t(16) << 20);
         }
     }
 }

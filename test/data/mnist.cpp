@@ -18,13 +18,14 @@
 
 #include "ctnet/config.hpp"
 #include "ctnet/data/idx.hpp"
+#include "../support/files.hpp"
 
 #ifndef CTNET_BUNDLED_MNIST
 #  error "CTNET_BUNDLED_MNIST must name the data/mnist directory (test/meson.build passes it)"
 #endif
 
 namespace fs = std::filesystem;
-using Bytes = std::vector<std::uint8_t>;
+using namespace ctnet::test;
 
 namespace {
 
@@ -34,23 +35,6 @@ const fs::path bundled = CTNET_BUNDLED_MNIST;
 constexpr std::array<std::size_t, 10> train_class_counts = {801, 902, 793, 826, 784, 690, 811, 856, 755, 782};
 constexpr std::array<std::size_t, 10> test_class_counts = {200, 225, 198, 206, 196, 173, 203, 214, 189, 196};
 
-// A directory of its own for each use, removed afterwards.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        static int serial = 0;
-        path = fs::temp_directory_path() /
-               ("ctnet-test-mnist-" + std::to_string(::getpid()) + "-" + std::to_string(serial++));
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    TempDir(const TempDir&) = delete;
-    TempDir& operator=(const TempDir&) = delete;
-};
 
 void put_u32(Bytes& b, std::uint32_t v) {
     for (int shift = 24; shift >= 0; shift -= 8) b.push_back(static_cast<std::uint8_t>(v >> shift));
@@ -99,28 +83,6 @@ void write_small_set(const fs::path& dir) {
     write_raw(dir / "train-labels-idx1-ubyte", idx_labels(5));
     write_raw(dir / "t10k-images-idx3-ubyte", idx_images(3, 28, 28));
     write_raw(dir / "t10k-labels-idx1-ubyte", idx_labels(3));
-}
-
-template <class F>
-std::string error_of(F&& f) {
-    try {
-        f();
-    } catch (const ctnet::Error& e) {
-        return e.what();
-    } catch (const std::exception& e) {
-        return std::string("(threw a std::exception that is not ctnet::Error: ") + e.what() + ")";
-    }
-    return "(threw nothing)";
-}
-
-boost::test_tools::assertion_result mentions(const std::string& message, std::initializer_list<std::string_view> parts) {
-    for (const std::string_view part : parts)
-        if (message.find(part) == std::string::npos) {
-            boost::test_tools::assertion_result r(false);
-            r.message() << "\"" << message << "\" does not mention \"" << part << "\"";
-            return r;
-        }
-    return true;
 }
 
 // x against the bytes it came from: index and values of the first element that is not

@@ -4,29 +4,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include "ctnet/config.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
 
-namespace {
-
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("ctnet-test-" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-}  // namespace
+using ctnet::test::TempDir;
+using ctnet::test::read_text;
 
 BOOST_AUTO_TEST_SUITE(atomic_file)
 
@@ -34,10 +19,10 @@ BOOST_AUTO_TEST_CASE(writes_and_replaces_whole_files) {
     TempDir dir;
     const auto file = dir.path / "metrics.csv";
     ctnet::write_file_atomically(file, "epoch,acc\n1,0.5\n");
-    BOOST_TEST(read(file) == "epoch,acc\n1,0.5\n");
+    BOOST_TEST(read_text(file) == "epoch,acc\n1,0.5\n");
     const std::string big(3 << 20, 'x');
     ctnet::write_file_atomically(file, big);
-    BOOST_TEST(read(file) == big);
+    BOOST_TEST(read_text(file) == big);
     BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
 }
 
@@ -52,7 +37,7 @@ BOOST_AUTO_TEST_CASE(a_failure_names_the_path_and_keeps_the_old_file) {
         return std::string(e.what()).find(blocked.string()) != std::string::npos;
     });
     BOOST_CHECK_THROW(ctnet::write_file_atomically(dir.path / "missing" / "x.csv", "new"), ctnet::Error);
-    BOOST_TEST(read(file) == "old");
+    BOOST_TEST(read_text(file) == "old");
     // No temporary file is left behind by either failure.
     BOOST_TEST(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 2);
 }

@@ -3,38 +3,11 @@
 
 #include <boost/test/unit_test.hpp>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
 
 #include "ctnet/matrix/matrix.hpp"
+#include "../support/allocations.hpp"
 #include "../support/reference.hpp"
 #include "../support/shapes.hpp"
-
-// Counts heap allocations made by this test program while `counting` is set.
-// The replacements pair malloc/aligned_alloc with free; GCC cannot see that the
-// replaced operator new is malloc underneath and warns about the pairing.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-namespace {
-std::atomic<bool> counting{false};
-std::atomic<long> allocations{0};
-}  // namespace
-
-void* operator new(std::size_t n) {
-    if (counting) ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-    if (counting) ++allocations;
-    const std::size_t align = static_cast<std::size_t>(a);
-    if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 using ctnet::Matrix;
 using ctnet::test::padding_is_zero;
@@ -95,11 +68,13 @@ BOOST_AUTO_TEST_CASE(an_expression_is_one_pass_without_allocation) {
     M out;
     const CountingLeaf<M> la{{}, a}, lb{{}, b}, lc{{}, c};
 
-    counting = true;
-    out = exp(la) * lb + 2.0f * lc - max(lb, 0.0f) / (abs(la) + 1.0f);
-    counting = false;
-
-    BOOST_TEST(allocations.load() == 0);
+    long allocations = 0;
+    {
+        ctnet::test::allocations::Counter counter;
+        out = exp(la) * lb + 2.0f * lc - max(lb, 0.0f) / (abs(la) + 1.0f);
+        allocations = counter.allocations();
+    }
+    BOOST_TEST(allocations == 0);
     constexpr long packets_per_matrix = 100 * M::stride / M::lanes;
     BOOST_TEST(la.packets == 2 * packets_per_matrix);  // la appears twice in the expression
     BOOST_TEST(lb.packets == 2 * packets_per_matrix);

@@ -4,29 +4,16 @@
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <string>
 
-#include <unistd.h>
-
 #include "ctnet/net.hpp"
+#include "../support/files.hpp"
 
 namespace fs = std::filesystem;
+using ctnet::test::TempDir;
 using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>, ctnet::SoftmaxWithLoss>;
 
 namespace {
-
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("ctnet-ckpt-" + std::to_string(::getpid()));
-    TempDir() { fs::create_directories(path); }
-    ~TempDir() { fs::remove_all(path); }
-};
-
-std::string read(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), {}};
-}
-void write(const fs::path& p, const std::string& s) { std::ofstream(p, std::ios::binary) << s; }
 
 template <class Model>
 bool same_parameters(Model& a, Model& b) {
@@ -61,16 +48,16 @@ BOOST_AUTO_TEST_CASE(bad_files_are_refused_and_the_model_is_unchanged) {
     ctnet::Model<TwoLayerNet, float, 10> a(ctnet::Init::he(), 1), b(ctnet::Init::he(), 2), before = b;
     const auto good = dir.path / "a.ckpt";
     ctnet::save_checkpoint(a, good);
-    const std::string bytes = read(good);
+    const std::string bytes = ctnet::test::read_text(good);
     const auto bad = dir.path / "bad.ckpt";
 
-    write(bad, bytes.substr(0, bytes.size() / 2));
+    ctnet::test::write_bytes(bad, bytes.substr(0, bytes.size() / 2));
     expect_refused([&] { ctnet::load_checkpoint(b, bad); }, "checksum mismatch");
     std::string flipped = bytes;
     flipped[bytes.size() / 3] ^= 0x40;
-    write(bad, flipped);
+    ctnet::test::write_bytes(bad, flipped);
     expect_refused([&] { ctnet::load_checkpoint(b, bad); }, "checksum mismatch");
-    write(bad, "not a checkpoint at all");
+    ctnet::test::write_bytes(bad, "not a checkpoint at all");
     expect_refused([&] { ctnet::load_checkpoint(b, bad); }, "not a ctnet checkpoint");
     expect_refused([&] { ctnet::load_checkpoint(b, dir.path / "missing.ckpt"); }, "cannot open");
     BOOST_TEST(same_parameters(b, before));

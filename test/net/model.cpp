@@ -5,37 +5,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include <array>
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
-#include <new>
 #include <vector>
 
 #include "ctnet/net.hpp"
 #include "ctnet/optim.hpp"
+#include "../support/allocations.hpp"
 #include "../support/reference.hpp"
-
-// Counts allocations made while `counting` is set (see the step tests below).
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-namespace {
-std::atomic<bool> counting{false};
-std::atomic<long> allocations{0};
-}  // namespace
-void* operator new(std::size_t n) {
-    if (counting) ++allocations;
-    if (void* p = std::malloc(n ? n : 1)) return p;
-    throw std::bad_alloc();
-}
-void* operator new(std::size_t n, std::align_val_t a) {
-    if (counting) ++allocations;
-    const std::size_t align = static_cast<std::size_t>(a);
-    if (void* p = std::aligned_alloc(align, (n + align - 1) / align * align)) return p;
-    throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete(void* p, std::align_val_t) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t, std::align_val_t) noexcept { std::free(p); }
 
 using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>, ctnet::SoftmaxWithLoss>;
 using Small = ctnet::Sequential<ctnet::Affine<6, 5>, ctnet::Sigmoid, ctnet::Affine<5, 3>, ctnet::SoftmaxWithLoss>;
@@ -162,12 +138,11 @@ BOOST_AUTO_TEST_CASE(a_training_step_allocates_nothing) {
     std::array<std::uint8_t, 100> t{};
     for (std::size_t i = 0; i < 100; ++i) t[i] = static_cast<std::uint8_t>(i % 10);
     net->gradient(x, t);  // warm: nothing here should allocate either, but measure the steady state
-    counting = true;
+    ctnet::test::allocations::Counter counter;
     const float l1 = net->gradient(x, t);
     const float l2 = net->sgd_step(x, t, 0.1f);
     const auto& scores = net->predict(x);
-    counting = false;
-    BOOST_TEST(allocations.load() == 0);
+    BOOST_TEST(counter.allocations() == 0);
     BOOST_TEST(l1 == l2);
     BOOST_TEST(std::isfinite(scores(0, 0)));
 }
