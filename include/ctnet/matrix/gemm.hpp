@@ -37,6 +37,7 @@ namespace gemm {
 // The machine model the tile choice optimises: two FMA pipes with a 4-cycle
 // latency (so 8 independent accumulators keep them busy) and two vector loads
 // per cycle. True of Zen 2-5 and of recent Intel cores; close enough elsewhere.
+// (A cycle of margin on the latency was tried: the step measured 2% slower.)
 inline constexpr double fma_per_cycle = 2.0;
 inline constexpr double loads_per_cycle = 2.0;
 inline constexpr double fma_latency = 4.0;
@@ -52,6 +53,35 @@ constexpr double step_cycles(std::size_t accs, std::size_t loads) {
                      fma_latency});
 }
 
+// Modelled cycles per k-step for the M rows of one block of nr packets (outer)
+// or rows (inner) cut into tiles of height mr, remainder tile included.
+// b_cost is what one load of B counts for: 2 when the block's panel of B
+// cannot stay in L1 and streams from L2 at half the bandwidth.
+template <std::size_t M>
+constexpr double block_cycles(std::size_t mr, std::size_t nr, double b_cost = 1) {
+    const auto loads = [&](std::size_t m) { return static_cast<std::size_t>(static_cast<double>(m) + b_cost * static_cast<double>(nr)); };
+    double cost = static_cast<double>(M / mr) * step_cycles(mr * nr, loads(mr));
+    if (M % mr) cost += step_cycles((M % mr) * nr, loads(M % mr));
+    return cost;
+}
+
+// The best tile height for a block of exactly nr packets or rows: the last,
+// narrower block of a product gets its own, taller tiles, so it still has
+// enough accumulators to cover the FMA latency.
+template <std::size_t M>
+constexpr std::size_t best_height(std::size_t nr, double b_cost = 1) {
+    std::size_t best = 1;
+    for (std::size_t mr = 1; mr <= std::min<std::size_t>(M, 16); ++mr)
+        if (mr * nr + nr + 1 <= simd::register_count &&
+            block_cycles<M>(mr, nr, b_cost) < block_cycles<M>(best, nr, b_cost) + 1e-9)
+            best = mr;  // ties go to the taller tile: fewer loads of B per FMA
+    return best;
+}
+template <std::size_t M, std::size_t nr, std::size_t b_unit_bytes = 0>
+constexpr std::size_t choose_height() {
+    return best_height<M>(nr, nr * b_unit_bytes > l1_bytes ? 2.0 : 1.0);
+}
+
 // The tile minimising modelled cycles over the whole M x NB grid, remainder
 // tiles included. NB counts packets (outer) or rows of B (inner). Besides its
 // mr x nr accumulators a tile pins nr operand packets and one more for the
@@ -60,20 +90,28 @@ constexpr double step_cycles(std::size_t accs, std::size_t loads) {
 // max_nr caps how many rows of B a tile streams at once: when B comes from L2,
 // more than about five concurrent streams outrun what the prefetcher feeds
 // (measured on 1 x 784 * (50 x 784)^T with AVX2: 1.33 us at 5 rows, 1.96 at 8).
-template <std::size_t M, std::size_t NB, std::size_t max_nr = 8>
+// b_unit_bytes is the size of B's panel per unit of nr (outer: a column of
+// packets, K * W elements), so that a panel too large for L1 makes its loads
+// dearer (measured on 100x784 * 784x50, AVX2: 2x5 tiles 74%, 6x2 88%).
+template <std::size_t M, std::size_t NB, std::size_t max_nr = 8, std::size_t b_unit_bytes = 0>
 constexpr Tile choose_tile() {
     Tile best;
-    double best_cost = 1e300;
+    double best_cost = 1e300, best_loads_per_fma = 1e300;
     for (std::size_t mr = 1; mr <= std::min<std::size_t>(M, 16); ++mr) {
         for (std::size_t nr = 1; nr <= std::min<std::size_t>(NB, max_nr); ++nr) {
             if (mr * nr + nr + 1 > simd::register_count) continue;
-            const std::size_t fm = M / mr, rm = M % mr, fn = NB / nr, rn = NB % nr;
-            double cost = static_cast<double>(fm * fn) * step_cycles(mr * nr, mr + nr);
-            if (rm) cost += static_cast<double>(fn) * step_cycles(rm * nr, rm + nr);
-            if (rn) cost += static_cast<double>(fm) * step_cycles(mr * rn, mr + rn);
-            if (rm && rn) cost += step_cycles(rm * rn, rm + rn);
-            if (cost < best_cost - 1e-9 || (cost < best_cost + 1e-9 && mr * nr > best.mr * best.nr)) {
+            const double b_cost = nr * b_unit_bytes > l1_bytes ? 2.0 : 1.0;
+            double cost = static_cast<double>(NB / nr) * block_cycles<M>(mr, nr, b_cost);
+            if (const std::size_t rn = NB % nr) {
+                const double rn_cost = rn * b_unit_bytes > l1_bytes ? 2.0 : 1.0;
+                cost += block_cycles<M>(best_height<M>(rn, rn_cost), rn, rn_cost);
+            }
+            // Ties go to the tile with fewer loads per FMA (measured: 6x2 tiles
+            // beat 2x5, which the cycle count alone cannot tell apart).
+            const double loads_per_fma = static_cast<double>(mr + nr) / static_cast<double>(mr * nr);
+            if (cost < best_cost - 1e-9 || (cost < best_cost + 1e-9 && loads_per_fma < best_loads_per_fma)) {
                 best_cost = cost;
+                best_loads_per_fma = loads_per_fma;
                 best = {mr, nr};
             }
         }
@@ -132,7 +170,11 @@ void outer(const T* a, const T* b, Dst& dst, const E& e) {
     using P = simd::packet_t<T>;
     constexpr std::size_t W = P::size;
     constexpr std::size_t NB = (N + W - 1) / W;
-    constexpr Tile t = choose_tile<M, NB>();
+    constexpr std::size_t panel_unit = K * W * sizeof(T);  // B's K x W panel per packet of width
+    // At most four packets wide: wider tiles measured slower every time
+    // (2x5 against 6x2 on 100x784 * 784x50: 79% and 87%), by margins the cycle
+    // model is too coarse to see.
+    constexpr Tile t = choose_tile<M, NB, 4, panel_unit>();
     constexpr std::size_t MR = t.mr, NP = t.nr;
     constexpr std::size_t fm = M / MR, rm = M % MR, fn = NB / NP, rn = NB % NP;
     // Keep in L1 whichever operand is re-read less: B's K x NP*W panel across
@@ -141,14 +183,16 @@ void outer(const T* a, const T* b, Dst& dst, const E& e) {
     constexpr bool j_outer = bytes_b + (fn + (rn ? 1 : 0)) * bytes_a <= bytes_a + (fm + (rm ? 1 : 0)) * bytes_b;
     const Sink<Mode, Dst, E> sink{dst, e};
 
+    auto column_block = [&]<std::size_t mr, std::size_t np>(std::size_t j0) {
+        for (std::size_t ib = 0; ib < M / mr; ++ib) outer_tile<mr, np, K, AT, lda, ldb>(a, b, ib * mr, j0, sink);
+        if constexpr (M % mr != 0) outer_tile<M % mr, np, K, AT, lda, ldb>(a, b, M / mr * mr, j0, sink);
+    };
     if constexpr (j_outer) {
-        auto column_block = [&]<std::size_t np>(std::size_t j0) {
-            for (std::size_t ib = 0; ib < fm; ++ib) outer_tile<MR, np, K, AT, lda, ldb>(a, b, ib * MR, j0, sink);
-            if constexpr (rm != 0) outer_tile<rm, np, K, AT, lda, ldb>(a, b, fm * MR, j0, sink);
-        };
-        for (std::size_t jb = 0; jb < fn; ++jb) column_block.template operator()<NP>(jb * NP * W);
-        if constexpr (rn != 0) column_block.template operator()<rn>(fn * NP * W);
+        for (std::size_t jb = 0; jb < fn; ++jb) column_block.template operator()<MR, NP>(jb * NP * W);
+        if constexpr (rn != 0) column_block.template operator()<choose_height<M, rn, panel_unit>(), rn>(fn * NP * W);
     } else {
+        // Row order keeps A's rows in L1 across a whole row of tiles, the
+        // narrower last one included (as a separate pass it would re-read A).
         auto row_block = [&]<std::size_t mr>(std::size_t i0) {
             for (std::size_t jb = 0; jb < fn; ++jb) outer_tile<mr, NP, K, AT, lda, ldb>(a, b, i0, jb * NP * W, sink);
             if constexpr (rn != 0) outer_tile<mr, rn, K, AT, lda, ldb>(a, b, i0, fn * NP * W, sink);
@@ -227,13 +271,13 @@ void inner(const T* a, const T* b, Dst& dst, const E& e) {
     constexpr bool j_outer = bytes_b + (fn + (rn ? 1 : 0)) * bytes_a <= bytes_a + (fm + (rm ? 1 : 0)) * bytes_b;
     const Sink<Mode, Dst, E> sink{dst, e};
 
+    auto column_block = [&]<std::size_t mr, std::size_t nr>(std::size_t j0) {
+        for (std::size_t ib = 0; ib < M / mr; ++ib) inner_tile<mr, nr, KP, lda, ldb>(a, b, ib * mr, j0, sink);
+        if constexpr (M % mr != 0) inner_tile<M % mr, nr, KP, lda, ldb>(a, b, M / mr * mr, j0, sink);
+    };
     if constexpr (j_outer) {
-        auto column_block = [&]<std::size_t nr>(std::size_t j0) {
-            for (std::size_t ib = 0; ib < fm; ++ib) inner_tile<MR, nr, KP, lda, ldb>(a, b, ib * MR, j0, sink);
-            if constexpr (rm != 0) inner_tile<rm, nr, KP, lda, ldb>(a, b, fm * MR, j0, sink);
-        };
-        for (std::size_t jb = 0; jb < fn; ++jb) column_block.template operator()<NR>(jb * NR);
-        if constexpr (rn != 0) column_block.template operator()<rn>(fn * NR);
+        for (std::size_t jb = 0; jb < fn; ++jb) column_block.template operator()<MR, NR>(jb * NR);
+        if constexpr (rn != 0) column_block.template operator()<choose_height<M, rn>(), rn>(fn * NR);
     } else {
         auto row_block = [&]<std::size_t mr>(std::size_t i0) {
             for (std::size_t jb = 0; jb < fn; ++jb) inner_tile<mr, NR, KP, lda, ldb>(a, b, i0, jb * NR, sink);
