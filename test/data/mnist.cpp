@@ -138,6 +138,13 @@ BOOST_AUTO_TEST_CASE(bundled_data_sizes_shapes_and_labels) {
     BOOST_TEST(Bytes(test.labels.begin(), test.labels.begin() + 10) == start, boost::test_tools::per_element());
 }
 
+BOOST_AUTO_TEST_CASE(normalise_pixel_is_the_division_for_every_byte) {
+    for (int b = 0; b < 256; ++b) {
+        BOOST_TEST(ctnet::normalise_pixel<float>(static_cast<std::uint8_t>(b)) == static_cast<float>(b) / 255.0f);
+        BOOST_TEST(ctnet::normalise_pixel<double>(static_cast<std::uint8_t>(b)) == static_cast<double>(b) / 255.0);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(normalized_pixels_are_exactly_byte_over_255) {
     // The reference is the files' bytes as read_idx_images gives them.
     const ctnet::MnistFiles f = ctnet::find_mnist_files(bundled);

@@ -61,14 +61,12 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     double train_seconds = 0;
 
     // Images stay bytes (a quarter of the memory of floats); each batch is
-    // normalised to [0, 1] as it is gathered, as the book's normalize=True:
-    // byte / 255 exactly, looked up rather than divided in the loop.
-    std::array<T, 256> normalised{};
-    for (std::size_t v = 0; v < 256; ++v) normalised[v] = static_cast<T>(v) / T(255);
+    // normalised to [0, 1] as it is gathered, exactly as the book's
+    // normalize=True (normalise_pixel).
     auto gather = [&](const MnistBytes& split, std::size_t k, std::size_t row, typename Model::Input& into) {
         const std::uint8_t* src = split.images.data() + k * 784;
         T* dst = into.row_ptr(row);
-        for (std::size_t j = 0; j < 784; ++j) dst[j] = normalised[src[j]];
+        for (std::size_t j = 0; j < 784; ++j) dst[j] = normalise_pixel<T>(src[j]);
     };
     auto evaluate = [&](const MnistBytes& split) {
         return model.evaluate_batches(
