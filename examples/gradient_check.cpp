@@ -15,7 +15,7 @@ using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet
                                       ctnet::SoftmaxWithLoss>;
 
 int main(int argc, char** argv) try {
-    const std::string data = argc > 1 ? argv[1] : CTNET_BUNDLED_MNIST;
+    const std::string data = argc > 1 ? std::string(argv[1]) : ctnet::bundled_mnist_dir().string();
     const auto mnist = ctnet::load_mnist<double>(data, /*normalize=*/true, /*flatten=*/true, /*one_hot_label=*/true);
 
     // x_batch = x_train[:3], t_batch = t_train[:3], one-hot as in the book.

@@ -18,7 +18,7 @@ using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet
 
 int main(int argc, char** argv) try {
     ctnet::TrainOptions options;
-    if (!ctnet::parse_train_options(argc, argv, CTNET_BUNDLED_MNIST, options)) return 0;
+    if (!ctnet::parse_train_options(argc, argv, ctnet::bundled_mnist_dir(), options)) return 0;
 
     const auto t0 = std::chrono::steady_clock::now();
     const ctnet::MnistRaw mnist = ctnet::read_mnist(options.data);  // bytes; train() normalises each batch

@@ -1,5 +1,6 @@
-// data.hpp — data sets: IDX reading and the book's load_mnist.
+// data.hpp — data sets: IDX reading, the book's load_mnist and the bundled digits.
 #pragma once
 
+#include "data/bundled.hpp"
 #include "data/idx.hpp"
 #include "data/mnist.hpp"

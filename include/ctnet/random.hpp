@@ -16,7 +16,7 @@
 
 #include "matrix/matrix.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 class Rng {
 public:

@@ -17,19 +17,16 @@
 #include <vector>
 
 #include "ctnet/config.hpp"
+#include "ctnet/data/bundled.hpp"
 #include "ctnet/data/idx.hpp"
 #include "../support/files.hpp"
-
-#ifndef CTNET_BUNDLED_MNIST
-#  error "CTNET_BUNDLED_MNIST must name the data/mnist directory (test/meson.build passes it)"
-#endif
 
 namespace fs = std::filesystem;
 using namespace ctnet::test;
 
 namespace {
 
-const fs::path bundled = CTNET_BUNDLED_MNIST;
+const fs::path bundled = ctnet::bundled_mnist_dir();
 
 // Per-class label counts of the bundled files, from the table in data/mnist/README.md.
 constexpr std::array<std::size_t, 10> train_class_counts = {801, 902, 793, 826, 784, 690, 811, 856, 755, 782};

@@ -6,13 +6,10 @@
 #include <filesystem>
 #include <string>
 
+#include "ctnet/data/bundled.hpp"
 #include "ctnet/net.hpp"
 #include "ctnet/optim.hpp"
 #include "../support/files.hpp"
-
-#ifndef CTNET_BUNDLED_MNIST
-#  error "CTNET_BUNDLED_MNIST must name the bundled data directory"
-#endif
 
 namespace fs = std::filesystem;
 using ctnet::test::TempDir;
@@ -22,7 +19,7 @@ using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet
 namespace {
 
 const ctnet::MnistRaw& digits() {
-    static const ctnet::MnistRaw data = ctnet::read_mnist(CTNET_BUNDLED_MNIST);
+    static const ctnet::MnistRaw data = ctnet::read_mnist(ctnet::bundled_mnist_dir());
     return data;
 }
 

@@ -69,7 +69,7 @@ inline T normalise_pixel(std::uint8_t byte) {
     return std::fma(std::fma(-q, T(255), b), c, q);
 }
 
-namespace detail {
+namespace impl {
 template <class T>
 MnistSplit<T> mnist_split(MnistBytes&& bytes, bool normalize, bool flatten, bool one_hot_label) {
     MnistSplit<T> s;
@@ -84,7 +84,7 @@ MnistSplit<T> mnist_split(MnistBytes&& bytes, bool normalize, bool flatten, bool
     s.shape = flatten ? std::vector<std::size_t>{n, 784} : std::vector<std::size_t>{n, 1, 28, 28};
     return s;
 }
-}  // namespace detail
+}  // namespace impl
 
 // The book's load_mnist(normalize, flatten, one_hot_label) for the data set in dir:
 //
@@ -96,8 +96,8 @@ template <class T = float>
 MnistData<T> load_mnist(const std::filesystem::path& dir, bool normalize = true, bool flatten = true,
                         bool one_hot_label = false) {
     MnistRaw raw = read_mnist(dir);
-    return {detail::mnist_split<T>(std::move(raw.train), normalize, flatten, one_hot_label),
-            detail::mnist_split<T>(std::move(raw.test), normalize, flatten, one_hot_label)};
+    return {impl::mnist_split<T>(std::move(raw.train), normalize, flatten, one_hot_label),
+            impl::mnist_split<T>(std::move(raw.test), normalize, flatten, one_hot_label)};
 }
 
 }  // namespace ctnet

@@ -1,9 +1,10 @@
 // add_layer.hpp — AddLayer: the book's add node as a layer with forward and backward.
 #pragma once
 
+#include "../config.hpp"
 #include "layer_grads.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // z = x + y. Both local derivatives are 1, so backward passes dout through to
 // both inputs unchanged and forward needs to remember nothing (book 5.3.1).

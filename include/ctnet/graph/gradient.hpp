@@ -19,9 +19,10 @@
 #include <array>
 #include <cstddef>
 
+#include "../config.hpp"
 #include "node.hpp"
 
-namespace ctnet::graph {
+namespace ctnet::inline CTNET_ABI::graph {
 
 // The graph with every node's forward value stored next to it.
 template <class N>

@@ -1,7 +1,9 @@
 // layer_grads.hpp — LayerGrads: the {dx, dy} pair a two-input layer's backward returns.
 #pragma once
 
-namespace ctnet {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI {
 
 // The gradients flowing back to a two-input node's inputs, ready for
 // structured bindings: auto [dx, dy] = layer.backward(dout);

@@ -1,9 +1,10 @@
 // mul_layer.hpp — MulLayer: the book's multiply node as a layer with forward and backward.
 #pragma once
 
+#include "../config.hpp"
 #include "layer_grads.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // z = x * y. Backward swaps the inputs: dz/dx = y, dz/dy = x (book 5.3.2),
 // which is why forward keeps them. T is float, double, or a Matrix (then *

@@ -11,9 +11,10 @@
 #include <type_traits>
 #include <utility>
 
+#include "../config.hpp"
 #include "ops.hpp"
 
-namespace ctnet::graph {
+namespace ctnet::inline CTNET_ABI::graph {
 
 namespace detail {
 struct NodeTag {};

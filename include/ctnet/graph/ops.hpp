@@ -9,7 +9,9 @@
 #include <cmath>
 #include <utility>
 
-namespace ctnet::graph::op {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI::graph::op {
 
 struct Add {
     static constexpr const char* symbol = "+";

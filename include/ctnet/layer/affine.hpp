@@ -10,7 +10,7 @@
 #include "init.hpp"
 #include "layer.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // The fully connected layer (book 5.6). In is a width or a Shape<...>{} (an
 // image is flattened, as the book's Affine reshapes its input).

@@ -7,7 +7,7 @@
 #include "../matrix/matrix.hpp"
 #include "../matrix/reduce.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // The regression counterpart of SoftmaxWithLoss (book 3.5 pairs the identity
 // output with the squared error): loss = 0.5 * sum((y - t)^2) / n over the n

@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstddef>
 
-namespace ctnet {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI {
 
 // Weight initialisation (biases start at zero):
 //   gaussian(s)  N(0, s^2), the book's weight_init_std (0.01 for TwoLayerNet)

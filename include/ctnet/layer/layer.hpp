@@ -31,7 +31,9 @@
 #include <string_view>
 #include <type_traits>
 
-namespace ctnet {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI {
 
 // Each requirement on its own, so a type that is not a layer gets one line
 // saying which part is missing (net/sequential.hpp asserts them in order).

@@ -6,7 +6,7 @@
 
 #include "../matrix/matrix.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // ReLU (book 5.5.1). Forward keeps a mask of where x > 0; backward lets dout
 // through there and stops it elsewhere. The book's mask marks x <= 0 (where

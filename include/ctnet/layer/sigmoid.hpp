@@ -6,7 +6,7 @@
 
 #include "../matrix/matrix.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // Sigmoid (book 5.5.2). The book derives the backward pass through the graph
 // x -> *(-1) -> exp -> +1 -> 1/x and simplifies it to dout * y * (1 - y), so

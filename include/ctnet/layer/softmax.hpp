@@ -12,7 +12,7 @@
 #include "../matrix/matrix.hpp"
 #include "../matrix/reduce.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // Row-wise softmax into y. Each row is shifted by its maximum first, so
 // large logits never overflow exp (book 3.5.2).

@@ -8,7 +8,7 @@
 #include "../matrix/reduce.hpp"
 #include "softmax.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // The last layer of a classifier (book 5.6.3). Targets are integer labels (any
 // range of integers, one per sample) or one-hot rows (a Matrix, which may also

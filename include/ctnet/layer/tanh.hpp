@@ -6,7 +6,7 @@
 
 #include "../matrix/matrix.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 struct Tanh {
     static constexpr std::string_view name = "Tanh";

@@ -10,7 +10,7 @@
 #include "operators.hpp"
 #include "product.hpp"
 
-namespace ctnet::detail {
+namespace ctnet::inline CTNET_ABI::detail {
 
 // How a computed value meets the destination: =, +=, -=, *=, /=.
 struct AssignMode {

@@ -12,7 +12,7 @@
 #include "../simd/packet.hpp"
 #include "expr_base.hpp"
 
-namespace ctnet::detail {
+namespace ctnet::inline CTNET_ABI::detail {
 
 template <class T, std::size_t R, std::size_t C>
 struct Node : ExprTag {

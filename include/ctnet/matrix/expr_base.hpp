@@ -5,7 +5,9 @@
 #include <cstddef>
 #include <type_traits>
 
-namespace ctnet {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI {
 
 template <class T, std::size_t R, std::size_t C>
 class Matrix;

@@ -9,7 +9,7 @@
 
 #include "../simd/packet.hpp"
 
-namespace ctnet::detail {
+namespace ctnet::inline CTNET_ABI::detail {
 
 template <class V, class F>
 CTNET_INLINE V lift(V x, F f) {

@@ -27,7 +27,7 @@
 #  define CTNET_NO_UNROLL
 #endif
 
-namespace ctnet::detail {
+namespace ctnet::inline CTNET_ABI::detail {
 
 template <class Mode, std::size_t Cols, class T, class P>
 CTNET_INLINE void store_packet(T* p, std::size_t j, P v);

@@ -11,7 +11,7 @@
 #include "expr_base.hpp"
 #include "storage.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 namespace detail {
 struct AssignMode;

@@ -13,7 +13,7 @@
 #include "expr.hpp"
 #include "functors.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 template <class S>
 concept Scalar = std::is_arithmetic_v<std::remove_cvref_t<S>>;

@@ -17,7 +17,7 @@
 #include "gemm.hpp"
 #include "storage.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 namespace detail {
 

@@ -13,7 +13,7 @@
 
 #include "matrix.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 namespace detail {
 

@@ -8,7 +8,7 @@
 
 #include "../config.hpp"
 
-namespace ctnet::detail {
+namespace ctnet::inline CTNET_ABI::detail {
 
 // Above this size a matrix keeps its elements on the heap, so any Matrix is a
 // safe local variable (a 100x784 float matrix is 313 KB; Eigen's fixed-size

@@ -14,7 +14,7 @@
 #include "../io/atomic_file.hpp"
 #include "param.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 namespace detail::checkpoint {
 

@@ -8,7 +8,7 @@
 
 #include "param.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // How far backprop's gradient of one parameter is from the numerical one.
 struct GradientDifference {

@@ -25,7 +25,7 @@
 #include "param.hpp"
 #include "sequential.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 namespace detail {
 

@@ -9,7 +9,7 @@
 
 #include "../config.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // A parameter (or its gradient) inside a Model, seen in the book's shape:
 // W1 is 784 x 50 here even though Affine stores it 50 x 784.

@@ -9,9 +9,10 @@
 #include <cstddef>
 #include <utility>
 
+#include "../config.hpp"
 #include "../layer/layer.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 namespace detail {
 

@@ -4,9 +4,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../config.hpp"
 #include "state.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // Each parameter's step shrinks with the squared gradients it has seen.
 struct AdaGrad {

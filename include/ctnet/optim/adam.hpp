@@ -5,9 +5,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../config.hpp"
 #include "state.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // As the book's Adam: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
 // m += (1 - beta1)(dp - m); v += (1 - beta2)(dp^2 - v); p -= lr_t m / (sqrt(v) + 1e-7).

@@ -4,9 +4,10 @@
 #include <cstddef>
 #include <type_traits>
 
+#include "../config.hpp"
 #include "state.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // SGD with momentum. The velocities are per optimizer, for one model: use one
 // Momentum per Model.

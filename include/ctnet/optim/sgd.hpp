@@ -3,7 +3,9 @@
 
 #include <type_traits>
 
-namespace ctnet {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI {
 
 // The optimizer protocol: update(model) applies one step from the gradients
 // the model holds after model.gradient(x, t). For SGD, ctnet::train_step

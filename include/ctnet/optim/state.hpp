@@ -6,7 +6,9 @@
 #include <type_traits>
 #include <vector>
 
-namespace ctnet::detail {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI::detail {
 
 // Slots of buffers, one per parameter in the model's order, each a Matrix of
 // that parameter's type. They are allocated on the first update and reused

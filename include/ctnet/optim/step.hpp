@@ -3,9 +3,10 @@
 
 #include <type_traits>
 
+#include "../config.hpp"
 #include "sgd.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // gradient, then update; for plain SGD the update fused into backward
 // (Model::sgd_step), which never stores the weight gradients. Returns the

@@ -20,7 +20,7 @@
 
 #include "../config.hpp"
 
-namespace ctnet::simd {
+namespace ctnet::inline CTNET_ABI::simd {
 
 namespace detail {
 

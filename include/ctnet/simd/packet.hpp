@@ -4,7 +4,7 @@
 #include "select.hpp"
 #include "math.hpp"
 
-namespace ctnet::simd {
+namespace ctnet::inline CTNET_ABI::simd {
 
 // The packet the selected backend uses for T, and its lane count.
 template <class T>

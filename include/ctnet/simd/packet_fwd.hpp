@@ -3,7 +3,9 @@
 
 #include <cstddef>
 
-namespace ctnet::simd {
+#include "../config.hpp"
+
+namespace ctnet::inline CTNET_ABI::simd {
 
 // N lanes of T in one register. A backend specialises it with the native
 // register as member `v` and the static constructors zero/broadcast/load/loadu,

@@ -22,7 +22,7 @@
 #include "options.hpp"
 #include "progress.hpp"
 
-namespace ctnet {
+namespace ctnet::inline CTNET_ABI {
 
 // Mini-batch training as the book's train_neuralnet.py: each step draws a
 // random batch (with replacement, as np.random.choice), takes a gradient step,

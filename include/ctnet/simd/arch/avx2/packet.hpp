@@ -8,7 +8,7 @@
 #include "../../../config.hpp"
 #include "../../packet_fwd.hpp"
 
-namespace ctnet::simd {
+namespace ctnet::inline CTNET_ABI::simd {
 
 // Vector registers the product kernels may fill with accumulators and operands.
 inline constexpr std::size_t register_count = 16;

@@ -3,7 +3,7 @@
 
 #include "packet.hpp"
 
-namespace ctnet::simd {
+namespace ctnet::inline CTNET_ABI::simd {
 
 // Floating-point registers the product kernels may fill (x86-64 and AArch64 have at least 16).
 inline constexpr std::size_t register_count = 16;

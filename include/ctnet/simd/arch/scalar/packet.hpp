@@ -14,7 +14,7 @@
 #include "../../../config.hpp"
 #include "../../packet_fwd.hpp"
 
-namespace ctnet::simd {
+namespace ctnet::inline CTNET_ABI::simd {
 
 template <class T>
 struct Mask<T, 1> {
