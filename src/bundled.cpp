@@ -47,10 +47,17 @@ std::filesystem::path bundled_mnist_dir() {
         tried.push_back(lib.parent_path() / "share" / "ctnet" / "mnist");
         tried.push_back(lib.parent_path().parent_path() / "share" / "ctnet" / "mnist");
     }
-    tried.push_back(std::filesystem::path(CTNET_INSTALL_DATA_DIR) / "mnist");
+    // A library running from its build tree is not beside a share/ directory:
+    // its own source tree comes next, the configured prefix last (a static
+    // libctnet linked into an installed program).
     tried.push_back(std::filesystem::path(CTNET_SOURCE_DATA_DIR) / "mnist");
+    tried.push_back(std::filesystem::path(CTNET_INSTALL_DATA_DIR) / "mnist");
     for (const auto& dir : tried)
-        if (holds_mnist(dir)) return dir;
+        if (holds_mnist(dir)) {
+            std::error_code ec;
+            const auto canonical = std::filesystem::canonical(dir, ec);
+            return ec ? dir : canonical;
+        }
     std::string where;
     for (const auto& dir : tried) where += "\n  " + dir.string();
     throw Error("the bundled MNIST digits are not installed; looked in:" + where +

@@ -14,7 +14,8 @@ int main() {
     auto [p, q] = g::variables(3.0, 4.0);
     const auto [dp, dq] = g::gradient(p * q + p, p, q);
 
-    fmt::print("ctnet {}.{}.{} ({} backend)\n", CTNET_VERSION_MAJOR, CTNET_VERSION_MINOR, CTNET_VERSION_PATCH,
-               ctnet::simd::backend_name);
+    fmt::print("ctnet {} ({} backend)\n", CTNET_VERSION_STRING, ctnet::simd::backend_name);
     fmt::print("h {}\ndp {} dq {}\n", h, dp, dq);
+    // Where the bundled digits were found: the installed prefix or the source tree.
+    fmt::print("data {}\n", ctnet::bundled_mnist_dir().string());
 }

@@ -12,8 +12,9 @@ namespace ctnet {
 //
 // Looked for, in order: $CTNET_DATA_DIR/mnist; next to the libctnet that is
 // running (<libdir>/../share/ctnet/mnist, so a relocated prefix works); the
-// install prefix ctnet was configured with; the source tree it was built
-// from. Throws ctnet::Error naming every place tried if none holds the files.
+// source tree it was built from (a build tree); the install prefix it was
+// configured with. Returns the canonical path; throws ctnet::Error naming
+// every place tried if none holds the files.
 std::filesystem::path bundled_mnist_dir();
 
 }  // namespace ctnet

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 
+#include "backend.hpp"  // CTNET_SIMD_NAME
+
 namespace ctnet::impl {
 
 // Prints "ctnet: ..." naming the backend, the missing features and how to
