@@ -7,6 +7,7 @@
 #include "net.hpp"
 #include "optim.hpp"
 #include "io/atomic_file.hpp"
+#include "io/npz.hpp"
 #include "matrix/format.hpp"
 #include "matrix/matrix.hpp"
 #include "matrix/reduce.hpp"

@@ -13,5 +13,6 @@
 #include "net/checkpoint.hpp"
 #include "net/gradient_check.hpp"
 #include "net/model.hpp"
+#include "net/npz.hpp"
 #include "net/param.hpp"
 #include "net/sequential.hpp"

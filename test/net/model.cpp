@@ -6,6 +6,8 @@
 
 #include <array>
 #include <cmath>
+#include <cstdint>
+#include <span>
 #include <vector>
 
 #include "ctnet/net.hpp"
@@ -108,6 +110,24 @@ BOOST_AUTO_TEST_CASE(loss_accuracy_and_targets) {
     for (std::size_t i = 0; i < 4; ++i) right += predicted[i] == static_cast<std::uint32_t>(labels[i]);
     BOOST_TEST(net.accuracy(x, labels) == right / 4);
     BOOST_TEST(net.accuracy(x, one_hot) == right / 4);
+}
+
+BOOST_AUTO_TEST_CASE(labels_in_any_sized_range_and_their_count_checked_at_run_time) {
+    // A fixed-size range of the wrong length is a compile error (compile_fail/label_count_mismatch.cpp);
+    // one whose length only its value knows is checked when the call runs.
+    ctnet::Model<Small, double, 4> net(ctnet::Init::xavier(), 3);
+    const auto x = ctnet::test::random_matrix<double, 4, 6>(4);
+    const std::array<int, 4> labels{0, 2, 1, 2};
+    const int c_array[4] = {0, 2, 1, 2};
+    const std::vector<std::uint8_t> bytes{0, 2, 1, 2};
+    const double expected = net.loss(x, labels);
+    BOOST_TEST(net.loss(x, c_array) == expected);
+    BOOST_TEST(net.loss(x, std::span<const int, 4>(labels)) == expected);
+    BOOST_TEST(net.loss(x, bytes) == expected);
+    BOOST_TEST(net.accuracy(x, c_array) == net.accuracy(x, labels));
+    BOOST_CHECK_THROW(net.loss(x, std::vector<int>{0, 2, 1}), ctnet::Error);
+    BOOST_CHECK_THROW(net.gradient(x, std::span<const int>(labels).first(3)), ctnet::Error);
+    BOOST_CHECK_THROW(net.accuracy(x, std::vector<int>{0, 2, 1, 2, 0}), ctnet::Error);
 }
 
 BOOST_AUTO_TEST_CASE(any_number_of_samples_in_batches_with_a_partial_last_one) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -30,17 +31,17 @@ Matrix<T, B, C> softmax(const Matrix<T, B, C>& x) {
 }
 
 namespace detail {
-// Labels: any sized, indexable range of integers (std::array, std::vector, std::span).
+// Labels: any sized, indexable range of integers (std::array, std::vector, std::span, a C array).
 template <class L>
 concept LabelRange = !Expression<L> && requires(const L& l) {
-    { l.size() } -> std::convertible_to<std::size_t>;
+    { std::size(l) } -> std::convertible_to<std::size_t>;
     { l[0] } -> std::convertible_to<std::size_t>;
 };
 
 template <std::size_t Classes, class L>
 void check_labels(const L& labels, std::size_t expected) {
-    if (labels.size() != expected)
-        throw Error("expected " + std::to_string(expected) + " labels, got " + std::to_string(labels.size()));
+    if (std::size(labels) != expected)
+        throw Error("expected " + std::to_string(expected) + " labels, got " + std::to_string(std::size(labels)));
     for (std::size_t b = 0; b < expected; ++b)
         if (static_cast<std::size_t>(labels[b]) >= Classes)
             throw Error("label " + std::to_string(static_cast<long long>(labels[b])) + " at position " +
@@ -65,7 +66,7 @@ template <class T, std::size_t B, std::size_t C, detail::LabelRange L>
 T cross_entropy_error(const Matrix<T, B, C>& y, const L& labels) {
     detail::check_labels<C>(labels, B);
     T total = 0;
-    for (std::size_t b = 0; b < labels.size(); ++b)  // == B, checked above
+    for (std::size_t b = 0; b < std::size(labels); ++b)  // == B, checked above
         total -= std::log(std::max(y(b, static_cast<std::size_t>(labels[b])), std::numeric_limits<T>::min()));
     return total / T(B);
 }

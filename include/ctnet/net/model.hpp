@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -24,6 +25,7 @@
 #include "../random.hpp"
 #include "param.hpp"
 #include "sequential.hpp"
+#include "target.hpp"
 
 namespace ctnet::inline CTNET_ABI {
 
@@ -109,6 +111,10 @@ private:
 
     template <class L>
     static constexpr bool labels_v = detail::LabelRange<L>;
+    // Whether Target can be the targets of one batch; if not, the one compile
+    // error that says why has been emitted (target.hpp), and the caller stops.
+    template <class Target, bool NeedsLoss = true>
+    static constexpr bool takes_target = detail::check_target<Net, T, B, NeedsLoss, Target>();
 
 public:
     explicit Model(const Init& init = Init::gaussian(0.01), std::uint64_t seed = 0) { initialize(init, seed); }
@@ -134,9 +140,12 @@ public:
     // or a one-hot / target Matrix of the output's shape.
     template <class Target>
     T loss(const Input& x, const Target& t) {
-        require_loss();
-        forward(x);
-        return loss_.forward(last_output(), t, B);
+        if constexpr (!takes_target<Target>) {
+            return T(0);
+        } else {
+            forward(x);
+            return loss_.forward(last_output(), t, B);
+        }
     }
 
     // Backpropagation: forward, loss, and backward through every layer,
@@ -144,11 +153,14 @@ public:
     // Returns the loss.
     template <class Target>
     T gradient(const Input& x, const Target& t) {
-        require_loss();
-        forward(x);
-        const T l = loss_.forward(last_output(), t, B);
-        backward(x, t, B);
-        return l;
+        if constexpr (!takes_target<Target>) {
+            return T(0);
+        } else {
+            forward(x);
+            const T l = loss_.forward(last_output(), t, B);
+            backward(x, t, B);
+            return l;
+        }
     }
 
     // One SGD step with the update fused into backward: layers that can
@@ -157,30 +169,36 @@ public:
     // Numerically the same as gradient() followed by Sgd::update. Returns the loss.
     template <class Target>
     T sgd_step(const Input& x, const Target& t, T lr) {
-        require_loss();
-        forward(x);
-        const T l = loss_.forward(last_output(), t, B);
-        loss_.backward(last_output(), t, B, last_node().dy);
-        boost::hana::for_each(detail::indices<body>, [&](auto j) {
-            constexpr std::size_t i = body - 1 - decltype(j)::value;
-            auto& node = boost::hana::at_c<i>(nodes_);
-            constexpr bool want_dx = i > 0;
-            auto* dx = dx_of<i>();
-            if constexpr (requires { node.layer.template backward_sgd<want_dx>(input_of<i>(x), node.dy, dx, lr); }) {
-                node.layer.template backward_sgd<want_dx>(input_of<i>(x), node.dy, dx, lr);
-            } else {
-                node.layer.template backward<want_dx>(input_of<i>(x), node.y, node.dy, dx);
-                if constexpr (detail::HasParams<decltype(node.layer)>)
-                    node.layer.for_each_param([&](auto, auto& p, auto& g, bool) { p -= lr * g; });
-            }
-        });
-        return l;
+        if constexpr (!takes_target<Target>) {
+            return T(0);
+        } else {
+            forward(x);
+            const T l = loss_.forward(last_output(), t, B);
+            loss_.backward(last_output(), t, B, last_node().dy);
+            boost::hana::for_each(detail::indices<body>, [&](auto j) {
+                constexpr std::size_t i = body - 1 - decltype(j)::value;
+                auto& node = boost::hana::at_c<i>(nodes_);
+                constexpr bool want_dx = i > 0;
+                auto* dx = dx_of<i>();
+                constexpr bool fused =
+                    requires { node.layer.template backward_sgd<want_dx>(input_of<i>(x), node.dy, dx, lr); };
+                if constexpr (fused) {
+                    node.layer.template backward_sgd<want_dx>(input_of<i>(x), node.dy, dx, lr);
+                } else {
+                    node.layer.template backward<want_dx>(input_of<i>(x), node.y, node.dy, dx);
+                    if constexpr (detail::HasParams<decltype(node.layer)>)
+                        node.layer.for_each_param([&](auto, auto& p, auto& g, bool) { p -= lr * g; });
+                }
+            });
+            return l;
+        }
     }
 
     // Fraction of samples whose highest score is the label.
     template <class Target>
     double accuracy(const Input& x, const Target& t) {
-        return static_cast<double>(count_correct(predict(x), t, B)) / static_cast<double>(B);
+        if constexpr (!takes_target<Target, false>) return 0.0;
+        else return static_cast<double>(count_correct(predict(x), t, B)) / static_cast<double>(B);
     }
 
     // Central differences, (L(p + h) - L(p - h)) / 2h for every parameter
@@ -189,21 +207,23 @@ public:
     template <class Target>
     ParamSet<T> numerical_gradient(const Input& x, const Target& t, T h = T(1e-4)) {
         ParamSet<T> out;
-        for_each_param([&](const std::string& name, ParamView<T> p, ParamView<T>) {
-            Tensor<T> g{name, p.rows(), p.cols(), std::vector<T>(p.size())};
-            for (std::size_t i = 0; i < p.rows(); ++i)
-                for (std::size_t j = 0; j < p.cols(); ++j) {
-                    T& v = p(i, j);
-                    const T saved = v;
-                    v = saved + h;
-                    const T plus = loss(x, t);
-                    v = saved - h;
-                    const T minus = loss(x, t);
-                    v = saved;
-                    g(i, j) = (plus - minus) / (2 * h);
-                }
-            out.add(std::move(g));
-        });
+        if constexpr (takes_target<Target>) {
+            for_each_param([&](const std::string& name, ParamView<T> p, ParamView<T>) {
+                Tensor<T> g{name, p.rows(), p.cols(), std::vector<T>(p.size())};
+                for (std::size_t i = 0; i < p.rows(); ++i)
+                    for (std::size_t j = 0; j < p.cols(); ++j) {
+                        T& v = p(i, j);
+                        const T saved = v;
+                        v = saved + h;
+                        const T plus = loss(x, t);
+                        v = saved - h;
+                        const T minus = loss(x, t);
+                        v = saved;
+                        g(i, j) = (plus - minus) / (2 * h);
+                    }
+                out.add(std::move(g));
+            });
+        }
         return out;
     }
 
@@ -227,10 +247,10 @@ public:
     // (n * input_width values), as the book's accuracy(x_test, t_test).
     template <class L>
     double accuracy(std::span<const T> inputs, const L& labels) {
-        const std::size_t n = samples_in(inputs, labels.size());
+        const std::size_t n = samples_in(inputs, std::size(labels));
         std::size_t correct = 0;
         predict_batches(n, copy_rows(inputs), [&](std::size_t first, std::size_t count, const Output& scores) {
-            correct += count_correct(scores, std::span(labels.data() + first, count), count);
+            correct += count_correct(scores, std::span(std::data(labels) + first, count), count);
         });
         return n ? static_cast<double>(correct) / static_cast<double>(n) : 0.0;
     }
@@ -244,25 +264,28 @@ public:
     // row in `inputs`, from one forward pass.
     template <class L>
     Evaluation evaluate(std::span<const T> inputs, const L& labels) {
-        return evaluate_batches(samples_in(inputs, labels.size()), copy_rows(inputs), labels);
+        return evaluate_batches(samples_in(inputs, std::size(labels)), copy_rows(inputs), labels);
     }
 
     // The same for samples that fill(first, count, x) writes into batches
     // (see predict_batches): data kept in another form, such as bytes.
     template <class Fill, class L>
     Evaluation evaluate_batches(std::size_t n, Fill&& fill, const L& labels) {
-        require_loss();
-        if (labels.size() != n)
-            throw Error("expected " + std::to_string(n) + " labels, got " + std::to_string(labels.size()));
-        double total = 0;
-        std::size_t correct = 0;
-        predict_batches(n, fill, [&](std::size_t first, std::size_t count, const Output& scores) {
-            const auto batch_labels = std::span(labels.data() + first, count);
-            total += static_cast<double>(loss_.forward(scores, batch_labels, count)) * static_cast<double>(count);
-            correct += count_correct(scores, batch_labels, count);
-        });
-        if (n == 0) return {};
-        return {total / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
+        if constexpr (!detail::check_has_loss<Net>()) {
+            return {};
+        } else {
+            if (std::size(labels) != n)
+                throw Error("expected " + std::to_string(n) + " labels, got " + std::to_string(std::size(labels)));
+            double total = 0;
+            std::size_t correct = 0;
+            predict_batches(n, fill, [&](std::size_t first, std::size_t count, const Output& scores) {
+                const auto batch_labels = std::span(std::data(labels) + first, count);
+                total += static_cast<double>(loss_.forward(scores, batch_labels, count)) * static_cast<double>(count);
+                correct += count_correct(scores, batch_labels, count);
+            });
+            if (n == 0) return {};
+            return {total / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
+        }
     }
 
     // Mean loss over n = labels.size() samples stored row after row in `inputs`.
@@ -379,11 +402,6 @@ private:
 
     auto& last_node() { return boost::hana::at_c<body - 1>(nodes_); }
     const Output& last_output() const { return boost::hana::at_c<body - 1>(nodes_).y; }
-
-    static constexpr void require_loss() {
-        static_assert(has_loss, "ctnet: this network has no loss layer; end it with SoftmaxWithLoss or IdentityWithMse "
-                                "to compute a loss or gradients");
-    }
 
     template <class Target>
     static std::size_t count_correct(const Output& scores, const Target& t, std::size_t n) {

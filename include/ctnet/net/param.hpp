@@ -16,6 +16,7 @@ namespace ctnet::inline CTNET_ABI {
 //
 //     auto w1 = net.param("W1");
 //     w1(0, 0) = 0.5f;                 // row 0 (input pixel 0), column 0 (hidden unit 0)
+//     fmt::print("{:.3f}\n", w1);      // printed as a Matrix is (ctnet/matrix/format.hpp)
 template <class T>
 class ParamView {
 public:
@@ -26,6 +27,13 @@ public:
     std::size_t rows() const { return rows_; }
     std::size_t cols() const { return cols_; }
     std::size_t size() const { return rows_ * cols_; }
+    // A vector in the book (a bias, b1 of shape (50,)): one row, stored as it
+    // is shown. A transposed one-row view is a weight of one input, (1, N).
+    bool is_vector() const { return rows_ == 1 && !transposed_; }
+    // The book's (and NumPy's) shape: {cols()} for a vector, else {rows(), cols()}.
+    std::vector<std::size_t> shape() const {
+        return is_vector() ? std::vector<std::size_t>{cols_} : std::vector<std::size_t>{rows_, cols_};
+    }
     T& operator()(std::size_t i, std::size_t j) const {
         CTNET_ASSERT(i < rows_ && j < cols_, "ParamView index out of range");
         return transposed_ ? data_[j * stride_ + i] : data_[i * stride_ + j];
