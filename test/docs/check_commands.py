@@ -48,7 +48,7 @@ SHORTER = {
     # The original MNIST is the reader's own download.
     'build/examples/train_neuralnet --data ~/mnist': ('help', [], None),
     # Timing runs: seconds each, no flags, and the AVX-512 ones need a CPU
-    # that has it. That they were built is checked.
+    # that has it. That the build defines them is checked.
     'build/bench/': ('exists', [], None),
 }
 # Commands another test runs, where this one cannot: the test, which must exist.
@@ -71,10 +71,11 @@ class Build:
         self.tests = {t['name'] for t in info('tests')}
         self.suites = {s for t in info('tests') for s in t['suite']}
         self.suites |= {s.split(':', 1)[1] for s in self.suites}  # 'ctnet:docs' is also 'docs'
-        self.targets = set()
+        self.targets, self.outputs = set(), set()
         for t in info('targets'):  # by name and as subdir/name, as meson compile takes them
             subdir = os.path.relpath(os.path.dirname(t['defined_in']), SOURCE)
             self.targets |= {t['name'], t['name'] if subdir == '.' else f'{subdir}/{t["name"]}'}
+            self.outputs |= {pathlib.Path(f).resolve() for f in t['filename']}
 
     def left_out(self, name):
         return next((f'skipped: {option} is {self.options[option]["value"]} in this build'
@@ -124,12 +125,13 @@ def check_program(build, argv):
     program = build.path / argv[0].removeprefix('build/')
     if build.left_out(argv[0]):
         return build.left_out(argv[0])
-    if not (program.is_file() and os.access(program, os.X_OK)):
-        return f'FAIL: {program} was not built'
     how, extra, needs = SHORTER.get(text) or next(
         (v for k, v in SHORTER.items() if k.endswith('/') and text.startswith(k)), ('run', [], None))
-    if how == 'exists':
-        return 'ok (built, not run)'
+    if how == 'exists':  # `meson test` alone builds only what tests depend on, so not necessarily built
+        return 'ok (a program of this build, not run)' if program.resolve() in build.outputs else \
+            f'FAIL: {argv[0]} is no program of this build'
+    if not (program.is_file() and os.access(program, os.X_OK)):
+        return f'FAIL: {program} was not built'
     if how == 'help' or (needs and not os.path.exists(needs)):
         return flags_missing_from_help([str(program)], argv) or 'ok (flags checked against --help)'
     run = [str(program)] + argv[1:] + extra
