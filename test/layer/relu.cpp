@@ -3,6 +3,9 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
+#include <limits>
+
 #include "../support/layer_check.hpp"
 
 BOOST_AUTO_TEST_SUITE(relu)
@@ -28,6 +31,20 @@ BOOST_AUTO_TEST_CASE(zero_is_masked_as_in_the_book) {
     relu.backward<true>(x, y, ctnet::Matrix<float, 1, 3>({{1, 1, 1}}), &dx);
     BOOST_TEST(dx(0, 0) == 0.0f);
     BOOST_TEST(dx(0, 1) == 0.0f);
+    BOOST_TEST(dx(0, 2) == 1.0f);
+}
+
+BOOST_AUTO_TEST_CASE(a_nan_input_stays_nan_and_passes_no_gradient) {
+    // max(x, 0) would give 0 here, a finite loss, and NaN weights after the update.
+    ctnet::Relu::Impl<float, 1, 3> relu;
+    const ctnet::Matrix<float, 1, 3> x({{std::numeric_limits<float>::quiet_NaN(), -1.0f, 2.0f}});
+    ctnet::Matrix<float, 1, 3> y, dx;
+    relu.forward(x, y);
+    BOOST_TEST(std::isnan(y(0, 0)));
+    BOOST_TEST(y(0, 1) == 0.0f);
+    BOOST_TEST(y(0, 2) == 2.0f);
+    relu.backward<true>(x, y, ctnet::Matrix<float, 1, 3>({{1, 1, 1}}), &dx);
+    BOOST_TEST(dx(0, 0) == 0.0f);
     BOOST_TEST(dx(0, 2) == 1.0f);
 }
 

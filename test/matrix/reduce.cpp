@@ -3,6 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cmath>
 #include <limits>
 
 #include "../support/reference.hpp"
@@ -101,6 +102,30 @@ BOOST_AUTO_TEST_CASE(argmax_takes_the_first_of_ties_and_row_max_broadcasts) {
     const Matrix<float, 2, 4> shifted = a - row_max(a);  // the softmax shift
     BOOST_TEST(shifted(0, 1) == 0.0f);
     BOOST_TEST(shifted(1, 2) == -4.0f);
+}
+
+BOOST_AUTO_TEST_CASE(argmax_answers_the_first_nan_as_numpy) {
+    // np.argmax([[nan, nan, nan], [1, nan, 7], [2, 9, nan], [nan, 5, 6]], axis=1) == [0, 1, 2, 0]
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const Matrix<float, 4, 3> a({{nan, nan, nan}, {1, nan, 7}, {2, 9, nan}, {nan, 5, 6}});
+    const auto am = row_argmax(a);
+    BOOST_TEST(am[0] == 0u);
+    BOOST_TEST(am[1] == 1u);
+    BOOST_TEST(am[2] == 2u);
+    BOOST_TEST(am[3] == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(max_and_min_with_a_scalar_keep_x86_operand_order_for_nan) {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const Matrix<float, 1, 3> x({{nan, -2, 3}});
+    const Matrix<float, 1, 3> keeps = max(0.0f, x), drops = max(x, 0.0f), low = min(1.0f, x);
+    BOOST_TEST(std::isnan(keeps(0, 0)));
+    BOOST_TEST(keeps(0, 1) == 0.0f);
+    BOOST_TEST(keeps(0, 2) == 3.0f);
+    BOOST_TEST(drops(0, 0) == 0.0f);
+    BOOST_TEST(std::isnan(low(0, 0)));
+    BOOST_TEST(low(0, 1) == -2.0f);
+    BOOST_TEST(low(0, 2) == 1.0f);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

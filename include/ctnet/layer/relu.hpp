@@ -11,7 +11,9 @@ namespace ctnet::inline CTNET_ABI {
 // ReLU (book 5.5.1). Forward keeps a mask of where x > 0; backward lets dout
 // through there and stops it elsewhere. The book's mask marks x <= 0 (where
 // it zeroes); this one marks where the signal passes, 1 or 0, so backward is
-// one multiplication.
+// one multiplication. A NaN input stays NaN (the book's x[mask] = 0 keeps it
+// too), so it reaches the loss, where training stops on it, instead of
+// silently poisoning the weights through a finite loss.
 //
 //     using Net = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ...>;
 struct Relu {
@@ -24,7 +26,7 @@ struct Relu {
 
         void forward(const Matrix<T, B, In>& x, Matrix<T, B, In>& y) {
             mask = x > T(0);
-            y = max(x, T(0));
+            y = max(T(0), x);  // not max(x, 0), which would turn a NaN input into 0 (see max)
         }
         // dx = dy where x > 0, else 0.
         template <bool WantDx>

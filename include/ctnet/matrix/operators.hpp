@@ -139,8 +139,10 @@ CTNET_UNARY_FUNCTION(tanh, TanhOp)
 CTNET_UNARY_FUNCTION(sigmoid, SigmoidOp)
 #undef CTNET_UNARY_FUNCTION
 
-// Element-wise max/min of two expressions, or of an expression and a scalar
-// (max(x, 0) is ReLU).
+// Element-wise max/min of two expressions, or of an expression and a scalar.
+// As x86's maxps, the second operand is the result where either is NaN:
+// max(x, 0) maps NaN to 0, max(0, x) keeps it (Relu does, so a NaN input
+// reaches the loss instead of vanishing).
 template <Expression L, Expression R>
 auto max(L&& l, R&& r) {
     return detail::make_binary<detail::Binary, detail::MaxOp>(std::forward<L>(l), std::forward<R>(r));
@@ -149,6 +151,10 @@ template <Expression L, Scalar S>
 auto max(L&& l, S s) {
     return detail::make_binary<detail::Binary, detail::MaxOp>(std::forward<L>(l), detail::constant_like<L>(s));
 }
+template <Scalar S, Expression R>
+auto max(S s, R&& r) {
+    return detail::make_binary<detail::Binary, detail::MaxOp>(detail::constant_like<R>(s), std::forward<R>(r));
+}
 template <Expression L, Expression R>
 auto min(L&& l, R&& r) {
     return detail::make_binary<detail::Binary, detail::MinOp>(std::forward<L>(l), std::forward<R>(r));
@@ -156,6 +162,10 @@ auto min(L&& l, R&& r) {
 template <Expression L, Scalar S>
 auto min(L&& l, S s) {
     return detail::make_binary<detail::Binary, detail::MinOp>(std::forward<L>(l), detail::constant_like<L>(s));
+}
+template <Scalar S, Expression R>
+auto min(S s, R&& r) {
+    return detail::make_binary<detail::Binary, detail::MinOp>(detail::constant_like<R>(s), std::forward<R>(r));
 }
 
 template <Expression L, Expression R>

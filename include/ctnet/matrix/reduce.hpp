@@ -151,7 +151,9 @@ auto row_max(const E& e) {
     return detail::fold_rows(e, detail::lowest<E>, detail::maximum, detail::reduce_maximum);
 }
 
-// Column index of each row's maximum (the first one on ties), as numpy's argmax(axis=1).
+// Column index of each row's maximum (the first one on ties), as numpy's
+// argmax(axis=1): a NaN counts as the maximum, so a row holding one answers
+// its first NaN, never a number that merely beat the others.
 template <Expression E>
 std::array<std::uint32_t, detail::bare_t<E>::rows> row_argmax(const E& e) {
     using B = detail::bare_t<E>;
@@ -159,9 +161,9 @@ std::array<std::uint32_t, detail::bare_t<E>::rows> row_argmax(const E& e) {
     std::array<std::uint32_t, B::rows> out{};
     for (std::size_t i = 0; i < B::rows; ++i) {
         auto best = e.coeff(i, 0);
-        for (std::size_t j = 1; j < B::cols; ++j) {
+        for (std::size_t j = 1; j < B::cols && best == best; ++j) {
             const auto v = e.coeff(i, j);
-            if (v > best) {
+            if (v > best || v != v) {
                 best = v;
                 out[i] = static_cast<std::uint32_t>(j);
             }
