@@ -196,7 +196,9 @@ std::string zip_of(const std::vector<Member>& members, bool zip64_end = false) {
 }
 
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
-    return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;
+    // memcmp's pointers must not be null even for zero bytes, and an empty
+    // vector's data() may be.
+    return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
 }
 
 const ctnet::NpyArray& named(const std::vector<ctnet::NpyArray>& arrays, std::string_view name) {

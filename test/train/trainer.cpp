@@ -10,6 +10,7 @@
 #include "ctnet/net.hpp"
 #include "ctnet/optim.hpp"
 #include "../support/files.hpp"
+#include "../support/test_size.hpp"
 
 namespace fs = std::filesystem;
 using ctnet::test::TempDir;
@@ -40,14 +41,19 @@ ctnet::TrainSummary run(const fs::path& out, std::size_t iters, double lr, std::
 BOOST_AUTO_TEST_SUITE(trainer)
 
 BOOST_AUTO_TEST_CASE(a_short_run_learns_the_digits_and_writes_its_files) {
-    // 1500 steps (19 epochs of 80 batches): the full 10,000-step run reaches 0.936 (docs/training.md).
+    // 1500 steps (19 epochs of 80 batches) reach 0.9075 on AVX2 (bound 0.88);
+    // the full 10,000-step run reaches 0.936 (docs/training.md). Emulated or
+    // sanitized, 400 steps (5 epochs): 0.879 on AVX2 (bound 0.85).
+    const bool small = ctnet::test::small_test_size();
+    const std::size_t steps = small ? 400 : 1500;
     TempDir dir;
-    const auto s = run(dir.path, 1500, 0.1, 0);
-    BOOST_TEST(s.test_acc >= 0.88);
+    const auto s = run(dir.path, steps, 0.1, 0);
+    BOOST_TEST(s.test_acc >= (small ? 0.85 : 0.88));
     BOOST_TEST(s.train_acc >= s.test_acc - 0.02);
-    BOOST_TEST(s.epochs == 20u);  // steps 0, 80, ..., 1440, and the final measurement
+    const std::size_t evaluations = (steps - 1) / 80 + 1 + 1;  // steps 0, 80, ..., and the final measurement
+    BOOST_TEST(s.epochs == evaluations);
     const std::string csv = read_text(dir.path / "metrics.csv");
-    BOOST_TEST(std::count(csv.begin(), csv.end(), '\n') == 21);
+    BOOST_TEST(std::size_t(std::count(csv.begin(), csv.end(), '\n')) == evaluations + 1);  // and the header
     BOOST_TEST(read_text(dir.path / "training.svg").find("</svg>") != std::string::npos);
     ctnet::Model<TwoLayerNet, float, 100> restored;
     ctnet::load_checkpoint(restored, dir.path / "model.ckpt");
