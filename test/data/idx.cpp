@@ -2,6 +2,7 @@
 #include "ctnet/data/idx.hpp"
 
 #include <boost/test/unit_test.hpp>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -146,8 +147,11 @@ BOOST_AUTO_TEST_CASE(a_missing_file_is_named) {
     const auto p = dir.path / "no-such-file-idx3-ubyte.gz";
     BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(p); }), {p.string()}));
     BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_labels(p); }), {p.string()}));
-    // A directory is not a file either.
-    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(dir.path); }), {dir.path.string()}));
+    // A directory is not a file either, and a FIFO is refused before it is opened (which would wait for a writer).
+    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(dir.path); }), {dir.path.string(), "not a regular file"}));
+    const auto fifo = dir.path / "fifo-idx1-ubyte";
+    BOOST_TEST_REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_labels(fifo); }), {fifo.string(), "not a regular file"}));
 }
 
 BOOST_AUTO_TEST_CASE(a_wrong_magic_number_says_what_the_file_is) {
@@ -182,6 +186,7 @@ BOOST_AUTO_TEST_CASE(zero_and_absurd_dimensions_throw_at_once) {
         {1, 28, 0, "column count 0"},
         {1u << 31, 28, 28, "2147483648"},
         {0xFFFFFFFFu, 0xFFFFFFFFu, 0xFFFFFFFFu, "4294967295"},
+        {1, 1u << 31, 1u << 31, "row count 2147483648"},  // one image of 2^31 x 2^31
         {1u << 28, 28, 28, ""},        // within any per-dimension limit: caught by the missing data
         {1, 1u << 14, 1u << 14, ""},   // a single 256-megapixel image
         {1u << 20, 1u << 12, 1u << 12, ""},
@@ -209,6 +214,55 @@ BOOST_AUTO_TEST_CASE(zero_and_absurd_dimensions_throw_at_once) {
             BOOST_TEST(allocations::largest.load() <= std::size_t(16) << 20);
         }
     }
+}
+
+BOOST_AUTO_TEST_CASE(a_header_claiming_more_than_the_file_holds_costs_no_more_than_the_file) {
+    TempDir dir;
+    // A megabyte of pixels under a header claiming 2^28 images (210 GB). A raw file is
+    // checked against its size before anything is allocated; the message says what the
+    // header claims and what the file holds. (Sizing the buffer by deflate's 1032:1 limit
+    // for raw files too asked for 1 GiB here, and for 45 GiB on a 47 MB file.)
+    const Bytes mib = pattern(1 << 20, 5);
+    const auto raw = write_raw(dir.path / "claims-idx3-ubyte", idx_images(1u << 28, 28, 28, mib));
+    allocations::largest = 0;
+    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(raw); }),
+                        {raw.string(), "268435456 images of 28x28", "210453397504 bytes", "holds 1048576"}));
+    BOOST_TEST(allocations::largest.load() <= std::size_t(64) << 10);
+    const auto labels = write_raw(dir.path / "claims-idx1-ubyte", idx_labels(1u << 28, Bytes(1 << 20, 3)));
+    allocations::largest = 0;
+    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_labels(labels); }),
+                        {labels.string(), "268435456 labels", "holds 1048576"}));
+    BOOST_TEST(allocations::largest.load() <= std::size_t(64) << 10);
+
+    // gzip: the buffer follows the data that arrives. 256 KiB that deflate cannot shrink
+    // and 768 KiB it can: a reader that reserved 1032 times the compressed size asked for
+    // 270 MB; this one may use at most about twice the 1 MiB the stream holds.
+    ctnet::Rng rng(7);
+    Bytes mixed(1 << 20, 0);
+    for (std::size_t i = 0; i < (256u << 10); ++i) mixed[i] = static_cast<std::uint8_t>(rng.below(256));
+    const auto gz = write_gz(dir.path / "claims-idx3-ubyte.gz", idx_images(1u << 28, 28, 28, mixed));
+    BOOST_TEST_REQUIRE(fs::file_size(gz) > std::size_t(200) << 10);
+    allocations::largest = 0;
+    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(gz); }),
+                        {gz.string(), "truncated", "268435456 images of 28x28", "holds 1048576"}));
+    BOOST_TEST(allocations::largest.load() <= std::size_t(5) << 19);
+
+    // A gzip bomb: 16 MiB of zeros in a few kilobytes, under the same lying header. The
+    // zeros really are there, so they are read, into at most twice the room they need.
+    const auto bomb = write_gz(dir.path / "bomb-idx3-ubyte.gz", idx_images(1u << 28, 28, 28, Bytes(16u << 20, 0)));
+    BOOST_TEST_REQUIRE(fs::file_size(bomb) < std::size_t(64) << 10);
+    allocations::largest = 0;
+    BOOST_TEST(mentions(error_of([&] { ctnet::read_idx_images(bomb); }),
+                        {bomb.string(), "truncated", "holds " + std::to_string(16u << 20)}));
+    BOOST_TEST(allocations::largest.load() <= std::size_t(2) * ((16 << 20) + (1 << 20)));  // + the last 1 MiB read
+
+    // Honest files of the same sizes still load, raw in one allocation of exactly their pixels.
+    const auto honest = write_raw(dir.path / "honest-idx3-ubyte", idx_images(1 << 10, 32, 32, mib));
+    allocations::largest = 0;
+    BOOST_TEST(ctnet::read_idx_images(honest).pixels == mib);
+    BOOST_TEST(allocations::largest.load() == mib.size());
+    const auto honest_gz = write_gz(dir.path / "honest-idx3-ubyte.gz", idx_images(1 << 10, 32, 32, mixed));
+    BOOST_TEST(ctnet::read_idx_images(honest_gz).pixels == mixed);
 }
 
 BOOST_AUTO_TEST_CASE(truncated_files_throw_and_say_how_much_is_there) {

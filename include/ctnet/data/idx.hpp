@@ -15,13 +15,17 @@ struct IdxImages {
 };
 
 // Reads an idx3-ubyte file, gzip-compressed or raw (detected from its first
-// bytes). Everything is checked: that the file opens, the magic number (and
+// bytes). Everything is checked: that the path is a regular file (a FIFO or
+// device is refused without being opened), the magic number (and
 // which IDX file it is instead), the dimensions, that the data is all there
 // and nothing follows it, and that a gzip stream is intact. (Bytes after the
 // end of a gzip stream that do not start another one are ignored, as gunzip
 // and zlib ignore them.) Any problem throws ctnet::Error naming the file and
 // what is wrong; nothing is returned half-read. Memory is bounded by what the
-// file can hold, so a header claiming absurd sizes cannot make it allocate them.
+// file holds, so a header claiming absurd sizes cannot make it allocate them:
+// a raw file's claim is checked against its size before anything is
+// allocated, and a gzip stream's buffer grows only with data that arrives (at
+// most about twice what it holds).
 IdxImages read_idx_images(const std::filesystem::path& path);
 
 // Reads an idx1-ubyte label file the same way; every label must be below
