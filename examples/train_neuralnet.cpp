@@ -3,10 +3,11 @@
 //     train_neuralnet                       # the bundled 8,000/2,000 real digits
 //     train_neuralnet --data fashion        # Fashion-MNIST, 60,000/10,000
 //     train_neuralnet --data ~/mnist        # any directory with the four MNIST files
+//     train_neuralnet --resume              # continue a run stopped by Ctrl-C or a crash
 //
 // Prints train and test accuracy every epoch (a progress bar on a terminal),
-// writes out/metrics.csv, out/training.svg and out/model.ckpt, and ends with
-// one line of JSON. --help lists the options.
+// writes out/metrics.csv, out/training.svg and out/model.ckpt (every epoch),
+// and ends with one line of JSON. --help lists the options.
 #include <fmt/core.h>
 
 #include <chrono>
@@ -19,6 +20,15 @@ using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet
 int main(int argc, char** argv) try {
     ctnet::TrainOptions options;
     if (!ctnet::parse_train_options(argc, argv, ctnet::bundled_mnist_dir(), options)) return 0;
+    if (options.output == ctnet::OutputPolicy::resume) {
+        // The run's own settings, from its checkpoint: the same data, steps, rate and seed.
+        const ctnet::RunState run = ctnet::read_run_state(options.out / "model.ckpt");
+        options.data = run.data;
+        options.iters = run.iters;
+        options.lr = run.lr;
+        options.seed = run.seed;
+    }
+    options.stop = ctnet::interrupt_flag();  // Ctrl-C: finish the step, save, exit
 
     const auto t0 = std::chrono::steady_clock::now();
     const ctnet::MnistRaw mnist = ctnet::read_mnist(options.data);  // bytes; train() normalises each batch
@@ -32,6 +42,10 @@ int main(int argc, char** argv) try {
     ctnet::TrainSummary summary = ctnet::train(network, mnist, sgd, options);
     summary.load_s = load_s;
     fmt::print("{}\n", ctnet::summary_json(summary));
+    ctnet::flush_output();
+} catch (const ctnet::Interrupted& e) {
+    fmt::print(stderr, "train_neuralnet: {}\n", e.what());
+    return 130;  // as a shell reports a program ended by SIGINT
 } catch (const std::exception& e) {
     fmt::print(stderr, "train_neuralnet: {}\n", e.what());
     return 1;

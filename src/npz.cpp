@@ -1,9 +1,6 @@
 // npz.cpp — the zip container (central directory, zip64, deflate via zlib) and the .npy format inside it.
 #include "ctnet/io/npz.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -20,6 +17,7 @@
 
 #include "ctnet/config.hpp"
 #include "ctnet/io/atomic_file.hpp"
+#include "ctnet/io/read_file.hpp"
 
 namespace ctnet {
 
@@ -320,31 +318,6 @@ struct Entry {
     std::uint32_t crc = 0;
     std::uint64_t compressed = 0, size = 0, offset = 0;
 };
-
-// Reads the whole file, refusing anything but a regular file before reading a
-// byte (a FIFO would block, /dev/zero never end). O_NONBLOCK keeps even the
-// open of a FIFO from waiting for a writer.
-std::string read_regular_file(const fs::path& path) {
-    const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-    if (fd < 0) throw Error("cannot open " + path.string() + ": " + std::strerror(errno));
-    struct Closer {
-        int fd;
-        ~Closer() { ::close(fd); }
-    } closer{fd};
-    struct stat st {};
-    if (::fstat(fd, &st) != 0) throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) throw Error(path.string() + ": not a regular file (a pipe, device or directory)");
-    std::string data(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t done = 0;
-    while (done < data.size()) {
-        const ssize_t n = ::read(fd, data.data() + done, data.size() - done);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) throw Error("cannot read " + path.string() + ": " + std::strerror(errno));
-        if (n == 0) throw Error(path.string() + ": the file shrank while it was being read");
-        done += static_cast<std::size_t>(n);
-    }
-    return data;
-}
 
 struct Directory {
     std::vector<Entry> entries;

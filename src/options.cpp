@@ -1,10 +1,12 @@
 // options.cpp — the training programs' command line: a handful of flags, each validated.
 #include "ctnet/train/options.hpp"
 
+#include <csignal>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string_view>
 
 #include "ctnet/config.hpp"
@@ -13,7 +15,8 @@ namespace ctnet {
 
 std::string train_usage(const std::string& program) {
     return "usage: " + program +
-           " [--data DIR|bundled|fashion] [--iters N] [--lr X] [--seed N] [--out DIR] [--quiet]\n"
+           " [--data DIR|bundled|fashion] [--iters N] [--lr X] [--seed N] [--out DIR]\n"
+           "       [--resume | --overwrite] [--quiet]\n"
            "\n"
            "Trains the book's two-layer network (784-50-10, ReLU, softmax) with mini-batch SGD,\n"
            "batch 100, reporting train and test accuracy every epoch.\n"
@@ -24,7 +27,12 @@ std::string train_usage(const std::string& program) {
            "  --iters N    mini-batch steps (default 10000)\n"
            "  --lr X       learning rate (default 0.1)\n"
            "  --seed N     seed of the initial weights and the batch sampling (default 0)\n"
-           "  --out DIR    where metrics.csv, training.svg and model.ckpt go (default out)\n"
+           "  --out DIR    where metrics.csv, training.svg and model.ckpt go (default out);\n"
+           "               the checkpoint is rewritten every epoch and on Ctrl-C\n"
+           "  --resume     continue the interrupted run whose checkpoint is in --out, with its\n"
+           "               settings; the result is the same as an uninterrupted run, bit for bit\n"
+           "  --overwrite  replace another run's files in --out (without it, or --resume, a run\n"
+           "               refuses an --out that holds them)\n"
            "  --quiet      print only the final JSON summary\n"
            "  --help       this text\n";
 }
@@ -35,21 +43,49 @@ namespace {
     throw Error(why + "\n" + train_usage(program));
 }
 
+// Digits only: strtoull alone would take " -1" (leading space, then a minus) as 2^64 - 1.
 std::uint64_t parse_count(const std::string& program, std::string_view flag, const std::string& v, std::uint64_t max) {
+    bool digits = !v.empty();
+    for (const char c : v) digits = digits && c >= '0' && c <= '9';
     errno = 0;
-    char* end = nullptr;
-    const unsigned long long n = std::strtoull(v.c_str(), &end, 10);
-    if (v.empty() || *end != '\0' || errno != 0 || v[0] == '-' || n > max)
+    const unsigned long long n = digits ? std::strtoull(v.c_str(), nullptr, 10) : 0;
+    if (!digits || errno != 0 || n > max)
         bad(program, std::string(flag) + " takes a whole number up to " + std::to_string(max) + ", not '" + v + "'");
     return n;
 }
 
+bool parse_bool(const std::string& program, std::string_view flag, const std::string& v) {
+    if (v == "yes" || v == "true" || v == "1" || v == "on") return true;
+    if (v == "no" || v == "false" || v == "0" || v == "off") return false;
+    bad(program, std::string(flag) + " takes yes or no (true/false, 1/0), not '" + v + "'");
+}
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_interrupt(int sig) {
+    interrupted.store(true);
+    // The next one is not caught: a second Ctrl-C ends the process at once.
+    std::signal(sig, SIG_DFL);
+}
+
 }  // namespace
+
+const std::atomic<bool>* interrupt_flag() {
+    static const bool installed = [] {
+        std::signal(SIGINT, on_interrupt);
+        std::signal(SIGTERM, on_interrupt);
+        return true;
+    }();
+    (void)installed;
+    return &interrupted;
+}
 
 bool parse_train_options(int argc, const char* const* argv, const std::filesystem::path& bundled,
                          TrainOptions& options) {
     const std::string program = argc > 0 ? std::filesystem::path(argv[0]).filename().string() : "train";
     options.data = bundled;
+    bool resume = false, overwrite = false;
+    std::string setting;  // the first flag given that a resumed run takes from its checkpoint
     for (int i = 1; i < argc; ++i) {
         std::string flag = argv[i], value;
         const auto eq = flag.find('=');
@@ -58,16 +94,28 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             value = flag.substr(eq + 1);
             flag = flag.substr(0, eq);
         }
+        // A value that is itself an option means the value was forgotten:
+        // `--data --iters 5` must not read "--iters" as the directory.
         auto take = [&]() -> std::string {
             if (has_inline) return value;
             if (i + 1 >= argc) bad(program, flag + " needs a value");
+            const std::string next = argv[i + 1];
+            if (next.rfind("--", 0) == 0)
+                bad(program, flag + " needs a value, but the next argument is the option '" + next +
+                                 "' (write " + flag + "=" + next + " if that is really the value)");
             return argv[++i];
         };
+        auto boolean = [&]() { return has_inline ? parse_bool(program, flag, value) : true; };
+        if (setting.empty() && (flag == "--data" || flag == "--iters" || flag == "--lr" || flag == "--seed")) setting = flag;
         if (flag == "--help" || flag == "-h") {
             std::fputs(train_usage(program).c_str(), stdout);
             return false;
         } else if (flag == "--quiet") {
-            options.quiet = true;
+            options.quiet = boolean();
+        } else if (flag == "--resume") {
+            resume = boolean();
+        } else if (flag == "--overwrite") {
+            overwrite = boolean();
         } else if (flag == "--data") {
             const std::string d = take();
             options.data = d == "bundled" ? bundled : d == "fashion" ? fashion_mnist_dir : std::filesystem::path(d);
@@ -81,6 +129,11 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             const double lr = std::strtod(v.c_str(), &end);
             if (v.empty() || *end != '\0' || !std::isfinite(lr) || lr <= 0)
                 bad(program, "--lr takes a positive number, not '" + v + "'");
+            // The networks compute in float: a rate below its smallest normal
+            // number would round to zero (or lose precision) and train nothing.
+            if (lr < std::numeric_limits<float>::min())
+                bad(program, "--lr " + v + " is too small: the network computes in float, whose smallest normal "
+                             "number is 1.2e-38, so the rate would round to zero and train nothing");
             options.lr = lr;
         } else if (flag == "--out") {
             options.out = take();
@@ -88,6 +141,10 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             bad(program, "unknown option '" + std::string(argv[i]) + "'");
         }
     }
+    if (resume && overwrite) bad(program, "--resume and --overwrite contradict each other: choose one");
+    if (resume && !setting.empty())
+        bad(program, "--resume continues the run with the settings in its checkpoint; leave out " + setting);
+    options.output = resume ? OutputPolicy::resume : overwrite ? OutputPolicy::overwrite : OutputPolicy::fresh;
     return true;
 }
 

@@ -65,12 +65,23 @@ std::string axes(const Panel& p, const std::string& ylabel, const std::string& y
     return s;
 }
 
+// One polyline per run of finite values: a NaN or infinite figure (a run that
+// diverged) is a gap in the line, never a coordinate SVG cannot parse.
 std::string series(const Panel& p, const std::vector<EpochMetrics>& e, double EpochMetrics::*field,
                    const char* colour, bool dashed) {
-    std::string points;
-    for (const EpochMetrics& m : e) points += fmt::format("{:.1f},{:.1f} ", p.px(double(m.epoch)), p.py(m.*field));
-    return fmt::format("<polyline fill='none' stroke='{}' stroke-width='2'{} points='{}'/>\n", colour,
-                       dashed ? " stroke-dasharray='6,4'" : "", points);
+    std::string out, points;
+    auto flush = [&] {
+        if (!points.empty())
+            out += fmt::format("<polyline fill='none' stroke='{}' stroke-width='2'{} points='{}'/>\n", colour,
+                               dashed ? " stroke-dasharray='6,4'" : "", points);
+        points.clear();
+    };
+    for (const EpochMetrics& m : e) {
+        if (std::isfinite(m.*field)) points += fmt::format("{:.1f},{:.1f} ", p.px(double(m.epoch)), p.py(m.*field));
+        else flush();
+    }
+    flush();
+    return out;
 }
 
 std::string legend(double x, double y) {
@@ -96,9 +107,12 @@ std::string training_plot_svg(const std::vector<EpochMetrics>& epochs, const std
     const double xmax = double(epochs.back().epoch);
     double acc_lo = 1, loss_hi = 0;
     for (const EpochMetrics& e : epochs) {
-        acc_lo = std::min({acc_lo, e.train_acc, e.test_acc});
-        loss_hi = std::max({loss_hi, e.train_loss, e.test_loss});
+        for (double a : {e.train_acc, e.test_acc})
+            if (std::isfinite(a)) acc_lo = std::min(acc_lo, a);
+        for (double l : {e.train_loss, e.test_loss})
+            if (std::isfinite(l)) loss_hi = std::max(loss_hi, l);
     }
+    acc_lo = std::max(acc_lo, 0.0);
     const Panel acc{left, std::floor(acc_lo * 10) / 10, 1.0, xmax};
     const Panel loss{left + panel_w + gap, 0.0, loss_hi > 0 ? loss_hi * 1.1 : 1.0, xmax};
     s += axes(acc, "accuracy", "{:.1f}") + axes(loss, "loss", "{:.2g}");

@@ -5,7 +5,11 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
 #include <string>
+
+#include "ctnet/config.hpp"
 
 namespace ctnet {
 
@@ -49,6 +53,15 @@ void Progress::finish() {
     draw(total_);
     fmt::print(out_, "\n");
     std::fflush(out_);
+}
+
+void flush_output(std::FILE* out) {
+    errno = 0;
+    if (std::fflush(out) != 0 || std::ferror(out)) {
+        const int err = errno;
+        throw Error(std::string("cannot write the output") + (out == stdout ? " (standard output)" : "") + ": " +
+                    (err ? std::strerror(err) : "a write failed"));
+    }
 }
 
 }  // namespace ctnet

@@ -47,6 +47,28 @@ BOOST_AUTO_TEST_CASE(below_is_in_range_and_covers_it) {
         ++seen[k];
     }
     for (int count : seen) BOOST_TEST(std::abs(count - 1000) < 5 * 30);  // sd = sqrt(10000 * 0.1 * 0.9) = 30
+    // An empty range is a precondition error, not a division by zero.
+    BOOST_CHECK_THROW(rng.below(0), ctnet::Error);
+    BOOST_TEST(rng.below(1) == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_restored_state_continues_the_same_stream) {
+    ctnet::Rng a(7);
+    (void)a.normal();  // leaves the second normal of the pair kept
+    const ctnet::Rng::State saved = a.state();
+    std::vector<double> expected;
+    for (int i = 0; i < 5; ++i) {
+        expected.push_back(a.normal());
+        expected.push_back(static_cast<double>(a.below(1000)));
+    }
+    ctnet::Rng b(99);
+    b.restore(saved);
+    for (int i = 0; i < 5; ++i) {
+        BOOST_TEST(b.normal() == expected[2 * i]);
+        BOOST_TEST(static_cast<double>(b.below(1000)) == expected[2 * i + 1]);
+    }
+    BOOST_CHECK_THROW(b.restore(ctnet::Rng::State{}), ctnet::Error);
+    BOOST_CHECK_THROW(b.restore(ctnet::Rng::State{1, 2, 3, 4, 0, 2}), ctnet::Error);
 }
 
 BOOST_AUTO_TEST_CASE(fill_normal_scales_by_stddev) {

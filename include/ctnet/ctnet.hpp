@@ -8,6 +8,7 @@
 #include "optim.hpp"
 #include "io/atomic_file.hpp"
 #include "io/npz.hpp"
+#include "io/read_file.hpp"
 #include "matrix/format.hpp"
 #include "matrix/matrix.hpp"
 #include "matrix/reduce.hpp"

@@ -5,4 +5,5 @@
 #include "optim/adam.hpp"
 #include "optim/momentum.hpp"
 #include "optim/sgd.hpp"
+#include "optim/state_io.hpp"
 #include "optim/step.hpp"

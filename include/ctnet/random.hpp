@@ -9,6 +9,8 @@
 //     ctnet::fill_normal(w, rng, 0.01f);   // the book's weight_init_std * randn
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
@@ -47,7 +49,9 @@ public:
     double uniform() { return static_cast<double>(next() >> 11) * 0x1p-53; }
 
     // Uniform integer in [0, n), unbiased: draws past the last whole multiple of n are redrawn.
+    // An empty range has no value to draw: n == 0 throws ctnet::Error.
     std::uint64_t below(std::uint64_t n) {
+        if (n == 0) throw Error("Rng::below(0): there is no integer in the empty range [0, 0)");
         const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
         std::uint64_t x = next();
         while (x >= limit) x = next();
@@ -67,6 +71,19 @@ public:
         spare_ = r * std::sin(theta);
         has_spare_ = true;
         return r * std::cos(theta);
+    }
+
+    // The whole state (the four words and the kept normal value), so a
+    // checkpoint can resume the same stream exactly: restore(state()) continues
+    // where the saved generator stood.
+    using State = std::array<std::uint64_t, 6>;
+    State state() const { return {s_[0], s_[1], s_[2], s_[3], std::bit_cast<std::uint64_t>(spare_), has_spare_ ? 1u : 0u}; }
+    void restore(const State& st) {
+        if ((st[0] | st[1] | st[2] | st[3]) == 0 || st[5] > 1)
+            throw Error("Rng::restore: not a generator state (all-zero words or a bad flag)");
+        for (int i = 0; i < 4; ++i) s_[i] = st[i];
+        spare_ = std::bit_cast<double>(st[4]);
+        has_spare_ = st[5] == 1;
     }
 
 private:

@@ -3,5 +3,7 @@
 
 #include "train/metrics.hpp"
 #include "train/options.hpp"
+#include "train/output_dir.hpp"
 #include "train/progress.hpp"
+#include "train/run_state.hpp"
 #include "train/trainer.hpp"

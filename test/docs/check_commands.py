@@ -12,7 +12,7 @@ and checks each command in it, split at && ; || and |, against BUILD_DIR:
                            a value that option takes
   meson test               every --suite exists, and every test named
   meson compile            every target named exists
-  scripts/..., bench/...   the script exists and is executable, and each of
+  scripts/, bench/, test/  the script exists and is executable, and each of
   [python3] SCRIPT         its flags appears in its --help
   ELSEWHERE                the test that runs it exists
 
@@ -27,7 +27,7 @@ SOURCE = pathlib.Path(__file__).resolve().parents[2]
 TIMEOUT_S = 120
 WRAPPERS = {'/usr/bin/time': {'-f', '-o'}, 'time': set(), 'nice': {'-n'}}  # each with its flags that take a value
 PYTHONS = {'python3', '/usr/bin/python3'}
-SCRIPT_DIRS = {'scripts', 'bench', '.ci'}
+SCRIPT_DIRS = {'scripts', 'bench', '.ci', 'test'}
 # meson test's flags that take a value; its other positional arguments are test names.
 MESON_TEST_VALUED = {'--suite', '--no-suite', '--setup', '--num-processes', '--repeat', '-t',
                      '--timeout-multiplier', '--wrapper', '--test-args', '--logbase', '--max-lines'}
@@ -47,6 +47,8 @@ SHORTER = {
     'build/examples/train_neuralnet --data fashion --quiet': ('run', SHORT, FASHION),
     # The original MNIST is the reader's own download.
     'build/examples/train_neuralnet --data ~/mnist': ('help', [], None),
+    # Needs an interrupted run; test/train/trainer.cpp and check_train.py resume them.
+    'build/examples/train_neuralnet --out out --resume': ('help', [], None),
     # Timing runs: seconds each, no flags, and the AVX-512 ones need a CPU
     # that has it. That the build defines them is checked.
     'build/bench/': ('exists', [], None),

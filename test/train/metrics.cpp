@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,37 @@ BOOST_AUTO_TEST_CASE(plot_draws_four_series_over_the_epochs) {
     BOOST_TEST(count(svg, "stroke-dasharray") >= 2u);  // test dashed, as the book's figure
     BOOST_TEST(svg.find("a &amp; b") != std::string::npos);
     BOOST_TEST(ctnet::training_plot_svg({}, "empty").find("</svg>") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(figures_that_are_not_finite_stay_readable) {
+    auto epochs = three_epochs();
+    epochs[1].train_loss = -std::numeric_limits<double>::quiet_NaN();  // printf writes this as "-nan"
+    epochs[2].test_loss = std::numeric_limits<double>::infinity();
+    const std::string csv = ctnet::metrics_csv(epochs);
+    BOOST_TEST(csv.find("\n1,81,nan,0.880000,") != std::string::npos);
+    BOOST_TEST(csv.find(",inf,") != std::string::npos);
+    BOOST_TEST(csv.find("-nan") == std::string::npos);
+    // In the plot a NaN or infinity is a gap: the train-loss line is cut in two.
+    const std::string svg = ctnet::training_plot_svg(epochs, "diverged");
+    BOOST_TEST(svg.find("nan") == std::string::npos);
+    BOOST_TEST(svg.find("inf") == std::string::npos);
+    BOOST_TEST(count(svg, "<polyline") == 5u);
+    // JSON has no NaN: the summary says null.
+    ctnet::TrainSummary s;
+    s.final_loss = std::numeric_limits<double>::quiet_NaN();
+    BOOST_TEST(ctnet::summary_json(s).find("\"final_loss\":null,") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(a_path_that_is_not_utf8_still_gives_valid_json) {
+    ctnet::TrainSummary s;
+    // Valid UTF-8 (e with acute, a CJK character) passes through; a lone
+    // continuation byte, a Latin-1 byte, an overlong form and an encoded
+    // surrogate each become \udcXX per byte, as Python's surrogateescape.
+    s.data = "/data/caf\xc3\xa9/\xe6\x95\xb0/\x80/\xe9t\xe9/\xc0\xaf/\xed\xa0\x80/\x7f";
+    const std::string j = ctnet::summary_json(s);
+    const std::string expected = "\"data\":\"/data/caf\xc3\xa9/\xe6\x95\xb0/\\udc80/\\udce9t\\udce9/\\udcc0\\udcaf/"
+                                 "\\udced\\udca0\\udc80/\\u007f\"";
+    BOOST_TEST(j.find(expected) != std::string::npos, j);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include <initializer_list>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -51,11 +52,46 @@ BOOST_AUTO_TEST_CASE(mistakes_are_explained_with_the_usage) {
     BOOST_CHECK_EXCEPTION(parse({"--lr", "0"}), E, [](const E& e) { return mentions(e, "--lr takes a positive number"); });
     BOOST_CHECK_EXCEPTION(parse({"--lr", "nan"}), E, [](const E& e) { return mentions(e, "--lr"); });
     BOOST_CHECK_EXCEPTION(parse({"--out"}), E, [](const E& e) { return mentions(e, "--out needs a value"); });
+    // strtoull alone takes " -1" (a space, then a minus) as 2^64 - 1.
+    BOOST_CHECK_EXCEPTION(parse({"--seed", " -1"}), E, [](const E& e) { return mentions(e, "--seed takes a whole number"); });
+    BOOST_CHECK_EXCEPTION(parse({"--seed", "+5"}), E, [](const E& e) { return mentions(e, "'+5'"); });
+    BOOST_CHECK_EXCEPTION(parse({"--seed", "18446744073709551616"}), E, [](const E& e) { return mentions(e, "--seed"); });
+    BOOST_TEST(parse({"--seed", "18446744073709551615"}).seed == UINT64_MAX);
+    // A forgotten value must not swallow the next option.
+    BOOST_CHECK_EXCEPTION(parse({"--data", "--iters", "5"}), E, [](const E& e) {
+        return mentions(e, "--data needs a value, but the next argument is the option '--iters'");
+    });
+    BOOST_TEST(parse({"--out=--odd"}).out == "--odd");  // said explicitly, it is a value
+    // 1e-320 is a double, but 0 in the float the network computes in.
+    BOOST_CHECK_EXCEPTION(parse({"--lr", "1e-320"}), E, [](const E& e) { return mentions(e, "is too small"); });
+    BOOST_TEST(parse({"--lr", "1e-30"}).lr == 1e-30);
+}
+
+BOOST_AUTO_TEST_CASE(boolean_flags_mean_what_their_values_say) {
+    BOOST_TEST(parse({"--quiet"}).quiet);
+    BOOST_TEST(parse({"--quiet=yes"}).quiet);
+    BOOST_TEST(parse({"--quiet=1"}).quiet);
+    BOOST_TEST(!parse({"--quiet=no"}).quiet);
+    BOOST_TEST(!parse({"--quiet=false"}).quiet);
+    BOOST_TEST(!parse({"--quiet", "--quiet=0"}).quiet);
+    BOOST_CHECK_EXCEPTION(parse({"--quiet=maybe"}), ctnet::Error, [](const ctnet::Error& e) { return mentions(e, "--quiet takes yes or no"); });
+}
+
+BOOST_AUTO_TEST_CASE(resume_and_overwrite_choose_what_happens_to_another_runs_files) {
+    BOOST_TEST((parse({}).output == ctnet::OutputPolicy::fresh));
+    BOOST_TEST((parse({"--overwrite"}).output == ctnet::OutputPolicy::overwrite));
+    BOOST_TEST((parse({"--resume"}).output == ctnet::OutputPolicy::resume));
+    BOOST_TEST((parse({"--resume=no"}).output == ctnet::OutputPolicy::fresh));
+    using E = ctnet::Error;
+    BOOST_CHECK_EXCEPTION(parse({"--resume", "--overwrite"}), E, [](const E& e) { return mentions(e, "contradict"); });
+    // A resumed run takes its settings from its checkpoint, so giving them is a mistake.
+    BOOST_CHECK_EXCEPTION(parse({"--resume", "--lr", "0.5"}), E, [](const E& e) { return mentions(e, "leave out --lr"); });
+    BOOST_CHECK_EXCEPTION(parse({"--data=fashion", "--resume"}), E, [](const E& e) { return mentions(e, "leave out --data"); });
 }
 
 BOOST_AUTO_TEST_CASE(help_describes_every_flag) {
     const std::string u = ctnet::train_usage("train_neuralnet");
-    for (const char* flag : {"--data", "--iters", "--lr", "--seed", "--out", "--quiet", "--help"})
+    for (const char* flag : {"--data", "--iters", "--lr", "--seed", "--out", "--resume", "--overwrite", "--quiet", "--help"})
         BOOST_TEST(u.find(flag) != std::string::npos);
 }
 

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <string>
 
+#include "ctnet/config.hpp"
+
 namespace {
 std::string run(bool quiet) {
     std::FILE* f = std::tmpfile();
@@ -31,5 +33,20 @@ BOOST_AUTO_TEST_CASE(a_file_gets_epoch_lines_only) {
 }
 
 BOOST_AUTO_TEST_CASE(quiet_prints_nothing) { BOOST_TEST(run(true).empty()); }
+
+BOOST_AUTO_TEST_CASE(output_that_cannot_be_written_is_an_error) {
+    // /dev/full takes the buffered write and fails the flush, as a full disk does.
+    std::FILE* full = std::fopen("/dev/full", "w");
+    BOOST_TEST_REQUIRE(full != nullptr);
+    std::fputs("{\"iters\":1}\n", full);
+    BOOST_CHECK_EXCEPTION(ctnet::flush_output(full), ctnet::Error, [](const ctnet::Error& e) {
+        return std::string(e.what()).find("cannot write the output: No space left on device") != std::string::npos;
+    });
+    std::fclose(full);
+    std::FILE* fine = std::tmpfile();
+    std::fputs("ok\n", fine);
+    BOOST_CHECK_NO_THROW(ctnet::flush_output(fine));
+    std::fclose(fine);
+}
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -3,7 +3,12 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <filesystem>
+#include <thread>
+#include <vector>
 #include <string>
 
 #include "ctnet/data/bundled.hpp"
@@ -24,16 +29,64 @@ const ctnet::MnistRaw& digits() {
     return data;
 }
 
-ctnet::TrainSummary run(const fs::path& out, std::size_t iters, double lr, std::uint64_t seed) {
+ctnet::TrainOptions options(const fs::path& out, std::size_t iters, double lr, std::uint64_t seed,
+                            ctnet::OutputPolicy output = ctnet::OutputPolicy::fresh) {
     ctnet::TrainOptions o;
     o.iters = iters;
     o.lr = lr;
     o.seed = seed;
     o.out = out;
     o.quiet = true;
+    o.output = output;
+    return o;
+}
+
+ctnet::TrainSummary run(const fs::path& out, std::size_t iters, double lr, std::uint64_t seed,
+                        ctnet::OutputPolicy output = ctnet::OutputPolicy::fresh) {
     ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), seed);
     ctnet::Sgd sgd{lr};
-    return ctnet::train(net, digits(), sgd, o);
+    return ctnet::train(net, digits(), sgd, options(out, iters, lr, seed, output));
+}
+
+template <class Model>
+std::vector<std::vector<float>> params(Model& m) {
+    std::vector<std::vector<float>> out;
+    for (const auto& p : m.parameters()) out.push_back(p.values);
+    return out;
+}
+
+// Trains `iters` steps with Adam in one go, then again stopped by `stop` and
+// resumed (as often as it takes), and says whether both end with the same
+// parameters, bit for bit. `make_stopper` sets the flag at some moment.
+template <class Stopper>
+bool interrupted_run_resumes_exactly(std::size_t iters, Stopper make_stopper) {
+    TempDir whole, parts;
+    ctnet::Model<TwoLayerNet, float, 100> a(ctnet::Init::he(), 5);
+    ctnet::Adam adam_a{0.001};
+    ctnet::train(a, digits(), adam_a, options(whole.path, iters, 0.001, 5));
+
+    std::atomic<bool> stop{false};
+    auto o = options(parts.path, iters, 0.001, 5);
+    o.stop = &stop;
+    for (int attempt = 0;; ++attempt) {
+        BOOST_TEST_REQUIRE(attempt < 1000);
+        // A fresh process each time: a new model, a new optimizer, all state from the checkpoint.
+        ctnet::Model<TwoLayerNet, float, 100> b(ctnet::Init::he(), 5);
+        ctnet::Adam adam_b{0.001};
+        stop = false;
+        auto stopper = make_stopper(stop);
+        try {
+            ctnet::train(b, digits(), adam_b, o);
+            if (stopper.joinable()) stopper.join();
+            const std::string csv_whole = read_text(whole.path / "metrics.csv"), csv_parts = read_text(parts.path / "metrics.csv");
+            BOOST_TEST(std::count(csv_whole.begin(), csv_whole.end(), '\n') == std::count(csv_parts.begin(), csv_parts.end(), '\n'));
+            return params(a) == params(b);
+        } catch (const ctnet::Interrupted& e) {
+            if (stopper.joinable()) stopper.join();
+            BOOST_TEST(std::string(e.what()).find("add --resume") != std::string::npos);
+            o.output = ctnet::OutputPolicy::resume;
+        }
+    }
 }
 
 }  // namespace
@@ -80,19 +133,84 @@ BOOST_AUTO_TEST_CASE(the_same_seed_gives_the_same_numbers) {
     BOOST_TEST(s1.final_loss != s3.final_loss);
 }
 
-BOOST_AUTO_TEST_CASE(a_diverging_loss_stops_the_run_with_a_clear_error) {
+BOOST_AUTO_TEST_CASE(a_diverging_run_stops_with_a_clear_error) {
     TempDir dir;
-    // Softmax with log-sum-exp keeps the loss finite for any finite logits; a
-    // learning rate of 1e20 overflows the weights at the first update.
+    // A learning rate of 1e20 throws the weights out at the first update: the
+    // first epoch's loss is far above the untrained network's.
     BOOST_CHECK_EXCEPTION(run(dir.path, 2000, 1e20, 0), ctnet::Error, [](const ctnet::Error& e) {
         const std::string m = e.what();
-        return m.find("the loss became infinite at step 1") != std::string::npos &&
+        BOOST_TEST_MESSAGE(m);
+        return (m.find("the run diverged") != std::string::npos || m.find("the loss became") != std::string::npos) &&
                m.find("learning rate 1e+20") != std::string::npos;
     });
-    // What was written before is whole: the CSV ends with a complete line.
+    // What was written is whole (the CSV ends with a complete line), and no
+    // checkpoint of the diverged model exists.
     const std::string csv = read_text(dir.path / "metrics.csv");
     BOOST_TEST(!csv.empty());
     BOOST_TEST(csv.back() == '\n');
+    BOOST_TEST(!fs::exists(dir.path / "model.ckpt"));
+}
+
+BOOST_AUTO_TEST_CASE(a_run_that_learns_nothing_is_an_error_not_a_result) {
+    // At a rate of 3 the ReLUs die within the first epoch and the loss sits at
+    // chance (ln 10): the run exited 0 with accuracy 0.10 before.
+    TempDir dir;
+    BOOST_CHECK_EXCEPTION(run(dir.path, 240, 3.0, 0), ctnet::Error, [](const ctnet::Error& e) {
+        BOOST_TEST_MESSAGE(e.what());
+        return std::string(e.what()).find("the run did not learn") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_learning_rate_that_rounds_to_zero_is_refused) {
+    TempDir dir;
+    BOOST_CHECK_EXCEPTION(run(dir.path, 10, 1e-320, 0), ctnet::Error, [](const ctnet::Error& e) {
+        return std::string(e.what()).find("would round to 0") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_CASE(another_runs_files_are_refused_unless_overwritten) {
+    TempDir dir;
+    run(dir.path, 100, 0.1, 1);
+    const std::string ckpt = read_text(dir.path / "model.ckpt"), csv = read_text(dir.path / "metrics.csv");
+    BOOST_CHECK_EXCEPTION(run(dir.path, 100, 0.1, 2), ctnet::Error, [](const ctnet::Error& e) {
+        const std::string m = e.what();
+        return m.find("holds another run's files (model.ckpt, metrics.csv, training.svg)") != std::string::npos &&
+               m.find("--resume") != std::string::npos && m.find("--overwrite") != std::string::npos;
+    });
+    BOOST_TEST(read_text(dir.path / "model.ckpt") == ckpt);  // untouched
+    BOOST_TEST(read_text(dir.path / "metrics.csv") == csv);
+    // A killed writer's temporary is cleaned up by the next run.
+    ctnet::test::write_bytes(dir.path / "model.ckpt.tmp-AbC123", "half");
+    run(dir.path, 100, 0.1, 2, ctnet::OutputPolicy::overwrite);
+    BOOST_TEST(read_text(dir.path / "model.ckpt") != ckpt);
+    BOOST_TEST(!fs::exists(dir.path / "model.ckpt.tmp-AbC123"));
+    // A finished run has nothing to resume; another setting cannot continue it.
+    BOOST_CHECK_EXCEPTION(run(dir.path, 100, 0.1, 2, ctnet::OutputPolicy::resume), ctnet::Error,
+                          [](const ctnet::Error& e) { return std::string(e.what()).find("already finished") != std::string::npos; });
+    BOOST_CHECK_EXCEPTION(run(dir.path, 200, 0.1, 2, ctnet::OutputPolicy::resume), ctnet::Error,
+                          [](const ctnet::Error& e) { return std::string(e.what()).find("started with iters 100") != std::string::npos; });
+    TempDir empty;
+    BOOST_CHECK_EXCEPTION(run(empty.path, 100, 0.1, 2, ctnet::OutputPolicy::resume), ctnet::Error,
+                          [](const ctnet::Error& e) { return std::string(e.what()).find("nothing to resume") != std::string::npos; });
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_run_resumes_to_the_same_model_bit_for_bit) {
+    const std::size_t iters = ctnet::test::small_test_size() ? 120 : 300;
+    // Stopped after every single step: each resume restores the model, Adam's
+    // moments and step count, the sampler's random state and the history.
+    BOOST_TEST(interrupted_run_resumes_exactly(40, [](std::atomic<bool>& stop) {
+        stop = true;
+        return std::thread();
+    }));
+    // Stopped at moments the test does not choose (a thread sets the flag a
+    // little later each time), mid-epoch as well as at epoch boundaries.
+    BOOST_TEST(interrupted_run_resumes_exactly(iters, [n = 0](std::atomic<bool>& stop) mutable {
+        const auto delay = std::chrono::microseconds(1500 * ++n);
+        return std::thread([&stop, delay] {
+            std::this_thread::sleep_for(delay);
+            stop = true;
+        });
+    }));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,25 +1,39 @@
-// checkpoint.hpp — save_checkpoint / load_checkpoint: a model's parameters in a validated binary file.
+// checkpoint.hpp — save_checkpoint / load_checkpoint: a model's parameters, and named extra sections, in one validated file.
 #pragma once
 
 #include <bit>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "../config.hpp"
 #include "../io/atomic_file.hpp"
+#include "../io/read_file.hpp"
 #include "param.hpp"
+
+namespace ctnet {
+
+// A named blob stored after a checkpoint's parameters: optimizer state
+// ("optimizer", optim/state_io.hpp) and a training run's position ("run",
+// train/run_state.hpp). load_checkpoint hands them back; the model ignores them.
+struct CheckpointSection {
+    std::string name;
+    std::string bytes;
+};
+
+}  // namespace ctnet
 
 namespace ctnet::inline CTNET_ABI {
 
 namespace detail::checkpoint {
 
 inline constexpr char magic[8] = {'C', 'T', 'N', 'E', 'T', 'C', 'K', 'P'};
-inline constexpr std::uint32_t version = 1;
+// 1: parameters only. 2: parameters, then named sections (version 1 files still load).
+inline constexpr std::uint32_t version = 2;
 
 // FNV-1a: enough to tell a damaged file from an intact one.
 inline std::uint64_t fnv1a(const char* p, std::size_t n) {
@@ -28,55 +42,142 @@ inline std::uint64_t fnv1a(const char* p, std::size_t n) {
     return h;
 }
 
-// Little-endian on every machine.
+// Little-endian on every machine. Sections are written with the same helpers.
 template <class U>
 void put(std::string& out, U v) {
-    auto bits = std::bit_cast<std::conditional_t<sizeof(U) == 8, std::uint64_t, std::uint32_t>>(v);
+    static_assert(sizeof(U) == 1 || sizeof(U) == 4 || sizeof(U) == 8);
+    using Bits = std::conditional_t<sizeof(U) == 8, std::uint64_t,
+                                    std::conditional_t<sizeof(U) == 4, std::uint32_t, std::uint8_t>>;
+    const auto bits = std::bit_cast<Bits>(v);
     for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
 }
-inline void put_string(std::string& out, const std::string& s) {
+inline void put_string(std::string& out, std::string_view s) {
     put(out, static_cast<std::uint32_t>(s.size()));
     out += s;
 }
 
+// Reads what put wrote, failing with "<what>: truncated (while reading ...)".
 class Reader {
 public:
-    Reader(std::string data, std::filesystem::path path) : data_(std::move(data)), path_(std::move(path)) {}
+    Reader(std::string_view data, std::string what) : data_(data), what_(std::move(what)) {}
     template <class U>
-    U get(const char* what) {
-        need(sizeof(U), what);
-        std::conditional_t<sizeof(U) == 8, std::uint64_t, std::uint32_t> bits = 0;
+    U get(const char* field) {
+        need(sizeof(U), field);
+        using Bits = std::conditional_t<sizeof(U) == 8, std::uint64_t,
+                                        std::conditional_t<sizeof(U) == 4, std::uint32_t, std::uint8_t>>;
+        Bits bits = 0;
         for (std::size_t i = 0; i < sizeof(U); ++i)
-            bits |= static_cast<decltype(bits)>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i);
+            bits |= static_cast<Bits>(static_cast<Bits>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i));
         pos_ += sizeof(U);
         return std::bit_cast<U>(bits);
     }
-    std::string get_string(const char* what) {
-        const auto n = get<std::uint32_t>(what);
-        need(n, what);
-        std::string s = data_.substr(pos_, n);
-        pos_ += n;
+    std::string_view get_bytes(std::uint64_t n, const char* field) {
+        need(n, field);
+        const std::string_view s = data_.substr(pos_, static_cast<std::size_t>(n));
+        pos_ += static_cast<std::size_t>(n);
         return s;
     }
-    [[noreturn]] void fail(const std::string& why) const { throw Error("checkpoint " + path_.string() + ": " + why); }
+    std::string get_string(const char* field) { return std::string(get_bytes(get<std::uint32_t>(field), field)); }
+    [[noreturn]] void fail(const std::string& why) const { throw Error(what_ + ": " + why); }
     std::size_t pos() const { return pos_; }
-    const std::string& data() const { return data_; }
+    std::size_t left() const { return data_.size() - pos_; }
+    void expect_end(const char* after) const {
+        if (left() != 0) fail(std::to_string(left()) + " unexpected bytes after " + after);
+    }
 
 private:
-    void need(std::size_t n, const char* what) const {
-        if (data_.size() - pos_ < n) fail(std::string("truncated (while reading ") + what + ")");
+    void need(std::uint64_t n, const char* field) const {
+        if (left() < n) fail(std::string("truncated (while reading ") + field + ")");
     }
-    std::string data_;
-    std::filesystem::path path_;
+    std::string_view data_;
+    std::string what_;
     std::size_t pos_ = 0;
 };
 
+// A checkpoint file taken apart and checked for structure (magic, checksum,
+// version, every length), before any model is involved.
+struct Parsed {
+    std::string network;
+    std::size_t element_bytes = 0;  // 4 for "[float]", 8 for "[double]"
+    struct Param {
+        std::string name;
+        std::uint64_t rows = 0, cols = 0;
+        std::string_view values;  // rows * cols little-endian values, into the file's bytes
+    };
+    std::vector<Param> params;
+    std::vector<CheckpointSection> sections;
+};
+
+inline Parsed parse(std::string_view data, const std::string& what) {
+    Reader r(data, what);
+    if (data.size() < sizeof magic || std::memcmp(data.data(), magic, sizeof magic) != 0)
+        r.fail("not a ctnet checkpoint (wrong magic bytes)");
+    if (data.size() < sizeof magic + 4 + 8) r.fail("truncated");
+    Reader tail(data.substr(data.size() - 8), what);
+    if (tail.get<std::uint64_t>("checksum") != fnv1a(data.data(), data.size() - 8))
+        r.fail("checksum mismatch: the file is damaged or truncated");
+    Reader body(data.substr(0, data.size() - 8), what);
+    (void)body.get<std::uint64_t>("magic");
+    const auto v = body.get<std::uint32_t>("version");
+    if (v < 1 || v > version)
+        r.fail("format version " + std::to_string(v) + ", this ctnet reads versions 1 to " + std::to_string(version));
+    Parsed p;
+    p.network = body.get_string("network");
+    // The description ends with the element type: " [float]" or " [double]".
+    const auto ends_with = [&](std::string_view s) {
+        return p.network.size() >= s.size() && p.network.compare(p.network.size() - s.size(), s.size(), s) == 0;
+    };
+    p.element_bytes = ends_with(" [float]") ? 4 : ends_with(" [double]") ? 8 : 0;
+    if (p.element_bytes == 0) r.fail("the network '" + p.network + "' names no element type ([float] or [double])");
+    const auto count = body.get<std::uint32_t>("parameter count");
+    for (std::uint32_t i = 0; i < count; ++i) {
+        Parsed::Param param;
+        param.name = body.get_string("parameter name");
+        param.rows = body.get<std::uint64_t>("rows");
+        param.cols = body.get<std::uint64_t>("cols");
+        // Checked against what is left before multiplying, so no product can overflow.
+        const std::uint64_t left = body.left() / p.element_bytes;
+        if (param.rows != 0 && param.cols > left / param.rows)
+            r.fail("parameter '" + param.name + "' claims " + std::to_string(param.rows) + "x" +
+                   std::to_string(param.cols) + " values, more than the file holds");
+        param.values = body.get_bytes(param.rows * param.cols * p.element_bytes, "values");
+        p.params.push_back(std::move(param));
+    }
+    if (v >= 2) {
+        const auto sections = body.get<std::uint32_t>("section count");
+        for (std::uint32_t i = 0; i < sections; ++i) {
+            CheckpointSection s;
+            s.name = body.get_string("section name");
+            s.bytes = std::string(body.get_bytes(body.get<std::uint64_t>("section length"), "section"));
+            p.sections.push_back(std::move(s));
+        }
+    }
+    body.expect_end(v >= 2 ? "the last section" : "the parameters");
+    return p;
+}
+
+template <class T>
+std::string where(const ParamView<T>& p, std::size_t i, std::size_t j) {
+    // Appended piece by piece: GCC 12 warns falsely (-Wrestrict) on "'" + std::string.
+    std::string s(1, '\'');
+    s += p.name();
+    s += "' (" + std::to_string(i) + ", " + std::to_string(j) + ")";
+    return s;
+}
+
 }  // namespace detail::checkpoint
 
-// Writes every parameter of the model, with the network's description, to
-// path (atomically: a crash leaves the previous checkpoint intact).
+// Writes every parameter of the model, with the network's description and
+// any extra sections, to path, atomically (a crash leaves the previous
+// checkpoint intact) and, by default, flushed to disk. A parameter that is
+// NaN or infinite (a diverged model) is refused with ctnet::Error naming it
+// and its position, and nothing is written.
+//
+//     ctnet::save_checkpoint(net, "out/model.ckpt");
 template <class Model>
-void save_checkpoint(Model& model, const std::filesystem::path& path) {
+void save_checkpoint(Model& model, const std::filesystem::path& path,
+                     const std::vector<CheckpointSection>& sections = {},
+                     Durability durability = Durability::durable) {
     namespace ck = detail::checkpoint;
     std::string out(ck::magic, sizeof ck::magic);
     ck::put(out, ck::version);
@@ -89,62 +190,89 @@ void save_checkpoint(Model& model, const std::filesystem::path& path) {
         ck::put(out, static_cast<std::uint64_t>(p.rows()));
         ck::put(out, static_cast<std::uint64_t>(p.cols()));
         for (std::size_t i = 0; i < p.rows(); ++i)
-            for (std::size_t j = 0; j < p.cols(); ++j) ck::put(out, p(i, j));
+            for (std::size_t j = 0; j < p.cols(); ++j) {
+                if (!std::isfinite(p(i, j)))
+                    throw Error("cannot save checkpoint " + path.string() + ": parameter " + ck::where(p, i, j) +
+                                " is " + (std::isnan(p(i, j)) ? "NaN" : "infinite") +
+                                "; the model has diverged (a learning rate too high, or a NaN in the input?)");
+                ck::put(out, p(i, j));
+            }
     });
+    ck::put(out, static_cast<std::uint32_t>(sections.size()));
+    for (const CheckpointSection& s : sections) {
+        ck::put_string(out, s.name);
+        ck::put(out, static_cast<std::uint64_t>(s.bytes.size()));
+        out += s.bytes;
+    }
     ck::put(out, ck::fnv1a(out.data(), out.size()));
-    write_file_atomically(path, out);
+    write_file_atomically(path, out, durability);
 }
 
 // Reads a checkpoint written by save_checkpoint for the same network and
-// element type. The whole file is checked first (magic, version, network,
-// every name and shape, length, checksum); only then are the parameters
-// replaced, so a failed load leaves the model as it was. Throws
-// ctnet::Error naming the file and the problem (for another network, both
-// descriptions).
+// element type, and returns its extra sections (none for a file of version 1
+// or one saved without them). Only a regular file is read, and only if its
+// size is plausible for this model; the whole file is checked (magic,
+// checksum, version, network, every name, shape and length, that every value
+// is finite) before the parameters are replaced, so a failed load leaves the
+// model as it was. Throws ctnet::Error naming the file and the problem (for
+// another network, both descriptions).
+//
+//     ctnet::load_checkpoint(net, "out/model.ckpt");
 template <class Model>
-void load_checkpoint(Model& model, const std::filesystem::path& path) {
+std::vector<CheckpointSection> load_checkpoint(Model& model, const std::filesystem::path& path) {
     namespace ck = detail::checkpoint;
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw Error("cannot open checkpoint " + path.string());
-    ck::Reader r(std::string(std::istreambuf_iterator<char>(in), {}), path);
-    if (r.data().size() < sizeof ck::magic || std::memcmp(r.data().data(), ck::magic, sizeof ck::magic) != 0)
-        r.fail("not a ctnet checkpoint (wrong magic bytes)");
-    if (r.data().size() < sizeof ck::magic + 8) r.fail("truncated");
-    {
-        ck::Reader tail(r.data().substr(r.data().size() - 8), path);
-        if (tail.get<std::uint64_t>("checksum") != ck::fnv1a(r.data().data(), r.data().size() - 8))
-            r.fail("checksum mismatch: the file is damaged or truncated");
-    }
-    (void)r.get<std::uint64_t>("magic");
-    if (const auto v = r.get<std::uint32_t>("version"); v != ck::version)
-        r.fail("format version " + std::to_string(v) + ", this ctnet reads version " + std::to_string(ck::version));
-    if (const std::string net = r.get_string("network"); net != model.describe())
-        r.fail("it holds the network '" + net + "', this model is '" + model.describe() + "'");
-
     using T = typename Model::Input::value_type;
-    std::vector<std::vector<T>> values;
+    std::size_t param_bytes = 0;
+    model.for_each_param([&](const std::string&, auto p, auto) { param_bytes += p.size() * sizeof(T); });
+    // Sections hold optimizer state (at most a few copies of the parameters)
+    // and a run's history: anything far larger is not a checkpoint of this model.
+    const std::string data = read_regular_file(path, 16 * param_bytes + (256u << 20));
+    const std::string what = "checkpoint " + path.string();
+    ck::Parsed file = ck::parse(data, what);
+    if (file.network != model.describe())
+        throw Error(what + ": it holds the network '" + file.network + "', this model is '" + model.describe() + "'");
+
     std::vector<std::string> names;
     model.for_each_param([&](const std::string& name, auto, auto) { names.push_back(name); });
-    if (const auto n = r.get<std::uint32_t>("parameter count"); n != names.size())
-        r.fail(std::to_string(n) + " parameters, the model has " + std::to_string(names.size()));
-    model.for_each_param([&](const std::string& name, auto p, auto) {
-        const std::string stored = r.get_string("parameter name");
-        const auto rows = r.get<std::uint64_t>("rows"), cols = r.get<std::uint64_t>("cols");
-        if (stored != name || rows != p.rows() || cols != p.cols())
-            r.fail("parameter '" + stored + "' " + std::to_string(rows) + "x" + std::to_string(cols) + " where the model has '" +
-                   name + "' " + std::to_string(p.rows()) + "x" + std::to_string(p.cols()));
-        std::vector<T> v(p.size());
-        for (T& x : v) x = r.get<T>("values");
-        values.push_back(std::move(v));
-    });
-    if (r.pos() + 8 != r.data().size()) r.fail("unexpected data after the parameters");
-
+    if (file.params.size() != names.size())
+        throw Error(what + ": " + std::to_string(file.params.size()) + " parameters, the model has " +
+                    std::to_string(names.size()));
     std::size_t k = 0;
-    model.for_each_param([&](const std::string&, auto p, auto) {
-        const std::vector<T>& v = values[k++];
+    model.for_each_param([&](const std::string& name, auto p, auto) {
+        const ck::Parsed::Param& stored = file.params[k++];
+        if (stored.name != name || stored.rows != p.rows() || stored.cols != p.cols())
+            throw Error(what + ": parameter '" + stored.name + "' " + std::to_string(stored.rows) + "x" +
+                        std::to_string(stored.cols) + " where the model has '" + name + "' " +
+                        std::to_string(p.rows()) + "x" + std::to_string(p.cols()));
+        ck::Reader r(stored.values, what);
         for (std::size_t i = 0; i < p.rows(); ++i)
-            for (std::size_t j = 0; j < p.cols(); ++j) p(i, j) = v[i * p.cols() + j];
+            for (std::size_t j = 0; j < p.cols(); ++j)
+                if (const T v = r.get<T>("values"); !std::isfinite(v))
+                    throw Error(what + ": parameter " + ck::where(p, i, j) + " is " +
+                                (std::isnan(v) ? "NaN" : "infinite") + ": a checkpoint of a diverged model");
     });
+
+    k = 0;
+    model.for_each_param([&](const std::string&, auto p, auto) {
+        ck::Reader r(file.params[k++].values, what);
+        for (std::size_t i = 0; i < p.rows(); ++i)
+            for (std::size_t j = 0; j < p.cols(); ++j) p(i, j) = r.get<T>("values");
+    });
+    return std::move(file.sections);
+}
+
+// The sections of a checkpoint, read and checked without a model (for a
+// program that must know what a run was before it builds one).
+inline std::vector<CheckpointSection> read_checkpoint_sections(const std::filesystem::path& path) {
+    const std::string data = read_regular_file(path, std::size_t(1) << 32);
+    return detail::checkpoint::parse(data, "checkpoint " + path.string()).sections;
+}
+
+// The section called name, or nullptr.
+inline const CheckpointSection* find_section(const std::vector<CheckpointSection>& sections, std::string_view name) {
+    for (const CheckpointSection& s : sections)
+        if (s.name == name) return &s;
+    return nullptr;
 }
 
 }  // namespace ctnet

@@ -24,7 +24,9 @@ struct GradientDifference {
 };
 
 // Runs model.gradient(x, t) and model.numerical_gradient(x, t, h) and
-// compares them, as the book's gradient_check.py (5.7.3):
+// compares them, as the book's gradient_check.py (5.7.3). A float model's
+// numerical gradient is taken on a double copy of it (see
+// Model::numerical_gradient), so the check means the same in float:
 //
 //     ctnet::Model<Net, double, 3> net;
 //     for (const auto& d : ctnet::gradient_check(net, x, labels))

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -204,8 +205,35 @@ public:
     // Central differences, (L(p + h) - L(p - h)) / 2h for every parameter
     // element (book 4.4, h = 1e-4): slow and simple, the reference that
     // backprop is checked against.
+    //
+    // A float model is differentiated in double, on a copy of itself: in
+    // float no step works. Rounding the loss (about 1e-7 of it) costs
+    // 1e-7 / h, so h = 1e-4 gave relative errors of 1.0 and more, silently;
+    // a step of 1e-2 that tames the rounding crosses ReLU kinks of the
+    // hidden pre-activations (about 0.01 at the book's initialisation) and
+    // errs as much. The copy computes in double with h as given, and the
+    // result is rounded to float: within float's precision of the true gradient.
     template <class Target>
     ParamSet<T> numerical_gradient(const Input& x, const Target& t, T h = T(1e-4)) {
+        if constexpr (std::is_same_v<T, float> && takes_target<Target>) {
+            auto twin = std::make_unique<Model<Net, double, B>>();
+            const ParamSet<T> mine = parameters();
+            twin->for_each_param([&](const std::string& name, ParamView<double> p, ParamView<double>) {
+                const Tensor<T>& src = mine[name];
+                for (std::size_t i = 0; i < p.rows(); ++i)
+                    for (std::size_t j = 0; j < p.cols(); ++j) p(i, j) = src(i, j);
+            });
+            auto xd = std::make_unique<Matrix<double, B, input_width>>();
+            for (std::size_t i = 0; i < B; ++i)
+                for (std::size_t j = 0; j < input_width; ++j) (*xd)(i, j) = x(i, j);
+            ParamSet<T> out;
+            for (const Tensor<double>& g : twin->numerical_gradient(*xd, in_double(t), static_cast<double>(h))) {
+                Tensor<T> r{g.name, g.rows, g.cols, std::vector<T>(g.values.size())};
+                for (std::size_t k = 0; k < g.values.size(); ++k) r.values[k] = static_cast<T>(g.values[k]);
+                out.add(std::move(r));
+            }
+            return out;
+        }
         ParamSet<T> out;
         if constexpr (takes_target<Target>) {
             for_each_param([&](const std::string& name, ParamView<T> p, ParamView<T>) {
@@ -225,6 +253,19 @@ public:
             });
         }
         return out;
+    }
+
+    // A target in double for the double twin: one-hot rows converted, labels as they are.
+    template <class U>
+    static decltype(auto) in_double(const U& t) {
+        if constexpr (is_matrix_v<U>) {
+            Matrix<double, U::rows, U::cols> m;
+            for (std::size_t i = 0; i < U::rows; ++i)
+                for (std::size_t j = 0; j < U::cols; ++j) m(i, j) = t(i, j);
+            return m;
+        } else {
+            return (t);
+        }
     }
 
     // ---- any number of samples, in batches of B -------------------------------

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -11,6 +13,7 @@ namespace ctnet::inline CTNET_ABI {
 
 // Each parameter's step shrinks with the squared gradients it has seen.
 struct AdaGrad {
+    static constexpr std::string_view name = "AdaGrad";
     double lr = 0.01;
 
     explicit AdaGrad(double lr_ = 0.01) : lr(lr_) {}
@@ -24,6 +27,15 @@ struct AdaGrad {
             M& h = state_.slot<M>(k++, 0);
             h += g * g;
             p -= static_cast<T>(lr) * g / (sqrt(h) + T(1e-7));
+        });
+    }
+
+    // The sums of squared gradients, for checkpoints (optim/state_io.hpp).
+    template <class Model, class Visitor>
+    void visit_state(Model& model, Visitor&& visit) {
+        std::size_t k = 0;
+        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
+            visit.matrix("h/" + param, state_.slot<std::remove_cvref_t<decltype(p)>>(k++, 0));
         });
     }
 

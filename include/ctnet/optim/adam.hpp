@@ -3,6 +3,8 @@
 
 #include <cmath>
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -13,6 +15,7 @@ namespace ctnet::inline CTNET_ABI {
 // As the book's Adam: lr_t = lr * sqrt(1 - beta2^t) / (1 - beta1^t);
 // m += (1 - beta1)(dp - m); v += (1 - beta2)(dp^2 - v); p -= lr_t m / (sqrt(v) + 1e-7).
 struct Adam {
+    static constexpr std::string_view name = "Adam";
     double lr = 0.001;
     double beta1 = 0.9;
     double beta2 = 0.999;
@@ -33,6 +36,19 @@ struct Adam {
             m += static_cast<T>(1.0 - beta1) * (g - m);
             v += static_cast<T>(1.0 - beta2) * (g * g - v);
             p -= static_cast<T>(lr_t) * m / (sqrt(v) + T(1e-7));
+        });
+    }
+
+    // The step count and both moments, for checkpoints (optim/state_io.hpp).
+    template <class Model, class Visitor>
+    void visit_state(Model& model, Visitor&& visit) {
+        visit.scalar("t", t_);
+        std::size_t k = 0;
+        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
+            using M = std::remove_cvref_t<decltype(p)>;
+            visit.matrix("m/" + param, state_.slot<M>(k, 0));
+            visit.matrix("v/" + param, state_.slot<M>(k, 1));
+            ++k;
         });
     }
 

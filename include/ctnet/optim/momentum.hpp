@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstddef>
+#include <string>
+#include <string_view>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -12,6 +14,7 @@ namespace ctnet::inline CTNET_ABI {
 // SGD with momentum. The velocities are per optimizer, for one model: use one
 // Momentum per Model.
 struct Momentum {
+    static constexpr std::string_view name = "Momentum";
     double lr = 0.01;
     double momentum = 0.9;
 
@@ -26,6 +29,15 @@ struct Momentum {
             M& v = state_.slot<M>(k++, 0);
             v = static_cast<T>(momentum) * v - static_cast<T>(lr) * g;
             p += v;
+        });
+    }
+
+    // The velocities, for checkpoints (optim/state_io.hpp).
+    template <class Model, class Visitor>
+    void visit_state(Model& model, Visitor&& visit) {
+        std::size_t k = 0;
+        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
+            visit.matrix("v/" + param, state_.slot<std::remove_cvref_t<decltype(p)>>(k++, 0));
         });
     }
 

@@ -1,6 +1,7 @@
 // sgd.hpp — Sgd: plain stochastic gradient descent, p -= lr * dp (book 6.1.2).
 #pragma once
 
+#include <string_view>
 #include <type_traits>
 
 #include "../config.hpp"
@@ -15,6 +16,7 @@ namespace ctnet::inline CTNET_ABI {
 //     net.gradient(x, t);
 //     opt.update(net);
 struct Sgd {
+    static constexpr std::string_view name = "Sgd";
     double lr = 0.01;
 
     template <class Model>
@@ -24,6 +26,10 @@ struct Sgd {
             p -= static_cast<T>(lr) * g;
         });
     }
+
+    // The state protocol (optim/state_io.hpp): SGD keeps none.
+    template <class Model, class Visitor>
+    void visit_state(Model&, Visitor&&) {}
 };
 
 }  // namespace ctnet

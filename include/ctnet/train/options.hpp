@@ -1,11 +1,28 @@
 // options.hpp — TrainOptions and the command line of the training programs.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <string>
 
+#include "../config.hpp"
+
 namespace ctnet {
+
+// Thrown by train() when TrainOptions::stop was set: the run stopped after a
+// whole step and its checkpoint (which --resume continues) is written.
+class Interrupted : public Error {
+public:
+    using Error::Error;
+};
+
+// What to do when `out` already holds another run's files.
+enum class OutputPolicy {
+    fresh,      // refuse: a run's files belong together, never mixed with another run's
+    overwrite,  // replace the other run's files
+    resume,     // continue the run whose checkpoint is there, exactly where it stopped
+};
 
 // What the book's train_neuralnet.py fixes in code, as options.
 struct TrainOptions {
@@ -15,6 +32,16 @@ struct TrainOptions {
     std::uint64_t seed = 0;
     std::filesystem::path out = "out";  // metrics.csv, training.svg, model.ckpt
     bool quiet = false;                 // only the final JSON line
+    OutputPolicy output = OutputPolicy::fresh;
+    // Set (by a signal handler, another thread) to stop after the current
+    // step: train() then writes a resumable checkpoint and throws
+    // ctnet::Interrupted. See interrupt_flag().
+    const std::atomic<bool>* stop = nullptr;
+    // The checkpoint written every epoch is flushed to disk (fsync) when this
+    // long has passed since the last flushed one, and always at the end: a
+    // power cut loses at most this much training. Per-epoch metrics and plots
+    // are never flushed (they are rewritten whole a moment later).
+    double durable_every_s = 60;
 };
 
 // The directory of the bundled digits as installed or in the source tree
@@ -22,13 +49,20 @@ struct TrainOptions {
 inline const std::filesystem::path fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
 
 // Parses --data DIR|bundled|fashion, --iters N, --lr X, --seed N, --out DIR,
-// --quiet and --help (also --flag=value). `bundled` is the default data.
-// Returns false after printing the help for --help; throws ctnet::Error with
-// the usage for anything it does not understand or a value out of range.
+// --resume, --overwrite, --quiet and --help (also --flag=value; a boolean flag
+// takes =yes/no, true/false, 1/0). `bundled` is the default data. Returns
+// false after printing the help for --help; throws ctnet::Error with the
+// usage for anything it does not understand or a value out of range.
 bool parse_train_options(int argc, const char* const* argv, const std::filesystem::path& bundled,
                          TrainOptions& options);
 
 // The help text of parse_train_options.
 std::string train_usage(const std::string& program);
+
+// A flag that SIGINT and SIGTERM set (installing the handlers on the first
+// call): point TrainOptions::stop at it, and Ctrl-C finishes the current
+// step, writes the checkpoint and ends the run with ctnet::Interrupted. A
+// second Ctrl-C while that happens kills the process as usual.
+const std::atomic<bool>* interrupt_flag();
 
 }  // namespace ctnet

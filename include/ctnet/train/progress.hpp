@@ -31,4 +31,12 @@ private:
     bool drawn_ = false;
 };
 
+// Flushes `out` and throws ctnet::Error if anything written to it was lost (a
+// full disk, /dev/full, a closed pipe): a program's last line is its result,
+// so a failed write must not end in exit code 0.
+//
+//     fmt::print("{}\n", ctnet::summary_json(summary));
+//     ctnet::flush_output();
+void flush_output(std::FILE* out = stdout);
+
 }  // namespace ctnet

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <limits>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -16,11 +18,14 @@
 #include "../data/mnist.hpp"
 #include "../io/atomic_file.hpp"
 #include "../net/checkpoint.hpp"
+#include "../optim/state_io.hpp"
 #include "../optim/step.hpp"
 #include "../random.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
+#include "output_dir.hpp"
 #include "progress.hpp"
+#include "run_state.hpp"
 
 namespace ctnet::inline CTNET_ABI {
 
@@ -30,9 +35,23 @@ namespace ctnet::inline CTNET_ABI {
 // loss and accuracy over the whole training and test sets. After the last
 // step comes one more measurement, the figures the summary reports.
 //
-// Every epoch rewrites options.out/metrics.csv and training.svg, each
-// atomically; the end adds model.ckpt. A loss that stops being finite stops
-// the run with ctnet::Error naming the step and the learning rate.
+// Files (options.out, prepared by prepare_output_dir: another run's files are
+// refused unless options.output says to overwrite or resume them): every
+// epoch rewrites metrics.csv, training.svg and model.ckpt, each atomically;
+// the checkpoint holds the model, the optimizer's state and the run's
+// position (RunState), so an interrupted run resumes (options.output =
+// resume) and ends with the same model, bit for bit, as one that never
+// stopped. Only the final checkpoint, and one every options.durable_every_s,
+// waits for the disk (fsync); the others are atomic renames.
+//
+// Errors are ctnet::Error, and leave the files of the last good epoch: a loss
+// that stops being finite (naming the step and the rate), a run that diverges
+// (an epoch's training loss above twice the first batch's) or ends without
+// learning (after at least an epoch, a final training loss not 5% below the
+// first batch's; model.ckpt then keeps the epoch before), a learning rate
+// the element type rounds to zero. When options.stop becomes true the run
+// stops after the current step, writes its checkpoint and throws
+// ctnet::Interrupted.
 //
 //     const ctnet::MnistRaw mnist = ctnet::read_mnist(options.data);
 //     ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), options.seed);
@@ -47,17 +66,58 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     const std::size_t train_size = data.train.size();
     if (train_size == 0) throw Error("the training set is empty");
     const std::size_t iter_per_epoch = std::max<std::size_t>(train_size / B, 1);
+    if (!(std::fabs(static_cast<T>(opt.lr)) >= std::numeric_limits<T>::min()))
+        throw Error(fmt::format("the learning rate {} is not a normal number in the network's element type, where it "
+                                "would round to {}: the run would train nothing",
+                                opt.lr, static_cast<T>(opt.lr)));
 
-    std::error_code ec;
-    std::filesystem::create_directories(options.out, ec);
-    if (ec) throw Error("cannot create the output directory " + options.out.string() + ": " + ec.message());
+    prepare_output_dir(options);
+    const auto ckpt = options.out / "model.ckpt";
 
+    RunState run;
+    run.iters = options.iters;
+    run.seed = options.seed;
+    run.batch = B;
+    run.lr = opt.lr;
+    run.data = options.data.string();
+    run.train_size = train_size;
+    run.test_size = data.test.size();
+    run.data_fingerprint = detail::checkpoint::fnv1a(reinterpret_cast<const char*>(data.train.labels.data()),
+                                                     data.train.labels.size()) ^
+                           (detail::checkpoint::fnv1a(reinterpret_cast<const char*>(data.test.labels.data()),
+                                                      data.test.labels.size()) * 31);
     Rng rng(options.seed ^ 0x5DEECE66Dull);  // batch sampling, independent of the weights' stream
+    if (options.output == OutputPolicy::resume) {
+        const std::vector<CheckpointSection> sections = load_checkpoint(model, ckpt);
+        restore_optimizer(opt, model, sections);
+        const RunState saved = parse_run_section(sections, ckpt);
+        const auto differs = [&](const char* what, auto was, auto now) {
+            if (was != now)
+                throw Error(fmt::format("cannot resume the run in {}: it was started with {} {}, this run has {} "
+                                        "(a resumed run must continue with the same settings and data)",
+                                        options.out.string(), what, was, now));
+        };
+        differs("iters", saved.iters, run.iters);
+        differs("seed", saved.seed, run.seed);
+        differs("batch", saved.batch, run.batch);
+        differs("learning rate", saved.lr, run.lr);
+        differs("training images", saved.train_size, run.train_size);
+        differs("test images", saved.test_size, run.test_size);
+        differs("data (label checksum)", saved.data_fingerprint, run.data_fingerprint);
+        if (saved.finished())
+            throw Error(fmt::format("the run in {} already finished ({} of {} steps): nothing to resume",
+                                    options.out.string(), saved.step, saved.iters));
+        run = saved;
+        rng.restore(run.rng);
+    }
+
     auto x = std::make_unique<typename Model::Input>();
     std::array<std::uint8_t, B> t{};
-    std::vector<EpochMetrics> epochs;
+    std::vector<EpochMetrics>& epochs = run.epochs;
     Progress progress(options.iters, options.quiet);
     const auto start = Clock::now();
+    auto last_durable = start;
+    const double elapsed_before = run.elapsed_s, train_before = run.train_s;
     double train_seconds = 0;
 
     // Images stay bytes (a quarter of the memory of floats); each batch is
@@ -76,18 +136,52 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
             },
             split.labels);
     };
-    auto measure = [&](std::size_t epoch, std::size_t iteration) {
+    const auto elapsed = [&] { return elapsed_before + std::chrono::duration<double>(Clock::now() - start).count(); };
+    const auto title = [&] { return fmt::format("{}, lr {}", Model::describe(), opt.lr); };
+    // The checkpoint of the run as it stands after `steps` steps.
+    auto save = [&](std::size_t steps, Durability durability) {
+        run.step = steps;
+        run.rng = rng.state();
+        run.elapsed_s = elapsed();
+        run.train_s = train_before + train_seconds;
+        save_checkpoint(model, ckpt, {optimizer_section(opt, model), run_section(run)}, durability);
+        if (durability == Durability::durable) last_durable = Clock::now();
+    };
+    auto write_reports = [&] {
+        write_file_atomically(options.out / "metrics.csv", metrics_csv(epochs), Durability::atomic_only);
+        write_file_atomically(options.out / "training.svg", training_plot_svg(epochs, title()), Durability::atomic_only);
+    };
+    // The checkpoint goes first: a kill between the files leaves reports that
+    // lag the checkpoint, never run ahead of it, and --resume rewrites them.
+    auto measure = [&](std::size_t epoch, std::size_t steps, bool last) {
         const auto tr = evaluate(data.train);
         const auto te = evaluate(data.test);
-        epochs.push_back({epoch, iteration, tr.loss, tr.accuracy, te.loss, te.accuracy,
-                          std::chrono::duration<double>(Clock::now() - start).count()});
+        epochs.push_back({epoch, steps, tr.loss, tr.accuracy, te.loss, te.accuracy, elapsed()});
         progress.epoch(epochs.back());
-        write_file_atomically(options.out / "metrics.csv", metrics_csv(epochs));
-        write_file_atomically(options.out / "training.svg",
-                              training_plot_svg(epochs, fmt::format("{}, lr {}", Model::describe(), options.lr)));
+        // A bad epoch is reported in the CSV and plot, but model.ckpt keeps the last good one.
+        auto refuse = [&](const std::string& why) {
+            write_reports();
+            throw Error(why);
+        };
+        if (!std::isfinite(tr.loss) || (run.reference_loss > 0 && tr.loss > 2 * run.reference_loss))
+            refuse(fmt::format("the run diverged: the training loss at epoch {} (step {}) is {:.4g}, more than "
+                               "twice the untrained network's {:.4g}; the learning rate {} is too high ({} "
+                               "keeps the checkpoint of the last good epoch)",
+                               epoch, steps, tr.loss, run.reference_loss, opt.lr, ckpt.string()));
+        // A run that ends no better than it started learnt nothing (at a rate
+        // this high ReLUs die and the loss sits at chance): an error, not a result.
+        if (last && steps >= iter_per_epoch && run.reference_loss > 0 && tr.loss >= 0.95 * run.reference_loss)
+            refuse(fmt::format("the run did not learn: after {} steps the training loss is {:.4g} (accuracy "
+                               "{:.3f}), no lower than the untrained network's {:.4g}; the learning rate {} "
+                               "is too high (the activations died) or too low",
+                               steps, tr.loss, tr.accuracy, run.reference_loss, opt.lr));
+        const bool durable = last || std::chrono::duration<double>(Clock::now() - last_durable).count() >=
+                                         options.durable_every_s;
+        save(steps, durable ? Durability::durable : Durability::atomic_only);
+        write_reports();
     };
 
-    for (std::size_t i = 0; i < options.iters; ++i) {
+    for (std::size_t i = run.step; i < options.iters; ++i) {
         const auto t0 = Clock::now();
         for (std::size_t r = 0; r < B; ++r) {
             const std::size_t k = rng.below(train_size);
@@ -98,15 +192,23 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
         train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
         if (!std::isfinite(loss))
             throw Error("the loss became " + std::string(std::isnan(loss) ? "NaN" : "infinite") + " at step " +
-                        std::to_string(i) + "; the learning rate " + fmt::format("{}", options.lr) +
+                        std::to_string(i) + "; the learning rate " + fmt::format("{}", opt.lr) +
                         " may be too high (files in " + options.out.string() + " hold the epochs before)");
+        if (i == 0) run.reference_loss = static_cast<double>(loss);  // computed before the update
         progress.step(i + 1, loss);
-        if (i % iter_per_epoch == 0) measure(i / iter_per_epoch, i + 1);
+        const bool last = i + 1 == options.iters;
+        if (i % iter_per_epoch == 0) measure(i / iter_per_epoch, i + 1, last);
+        if (!last && options.stop && options.stop->load()) {
+            progress.finish();
+            save(i + 1, Durability::durable);
+            throw Interrupted(fmt::format("interrupted after step {} of {}; {} holds the run: add --resume to "
+                                          "continue it",
+                                          i + 1, options.iters, ckpt.string()));
+        }
     }
     progress.finish();
     if (options.iters == 0 || (options.iters - 1) % iter_per_epoch != 0)
-        measure(epochs.empty() ? 0 : epochs.back().epoch + 1, options.iters);
-    save_checkpoint(model, options.out / "model.ckpt");
+        measure(epochs.empty() ? 0 : epochs.back().epoch + 1, options.iters, true);
 
     const EpochMetrics& last = epochs.back();
     TrainSummary s;
@@ -115,8 +217,8 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     s.train_acc = last.train_acc;
     s.test_acc = last.test_acc;
     s.final_loss = last.train_loss;
-    s.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-    s.ms_per_iter = options.iters ? 1e3 * train_seconds / static_cast<double>(options.iters) : 0;
+    s.wall_s = elapsed();
+    s.ms_per_iter = options.iters ? 1e3 * run.train_s / static_cast<double>(options.iters) : 0;
     s.data = options.data.string();
     return s;
 }
