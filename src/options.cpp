@@ -15,17 +15,21 @@ namespace ctnet {
 
 std::string train_usage(const std::string& program) {
     return "usage: " + program +
-           " [--data DIR|bundled|fashion] [--iters N] [--lr X] [--seed N] [--out DIR]\n"
-           "       [--resume | --overwrite] [--quiet]\n"
+           " [--data DIR|bundled|fashion] [--iters N] [--optimizer NAME] [--lr X] [--seed N]\n"
+           "       [--out DIR]"
+           " [--resume | --overwrite] [--quiet]\n"
            "\n"
-           "Trains the book's two-layer network (784-50-10, ReLU, softmax) with mini-batch SGD,\n"
-           "batch 100, reporting train and test accuracy every epoch.\n"
+           "Trains the book's two-layer network (784-50-10, ReLU, softmax) with mini-batch SGD\n"
+           "(or another of the book's optimizers), batch 100, reporting train and test accuracy\n"
+           "every epoch.\n"
            "\n"
            "  --data DIR   a directory with the four MNIST files (train-images-idx3-ubyte[.gz], ...);\n"
            "               'bundled' (the default): 8,000/2,000 real MNIST digits shipped with ctnet;\n"
            "               'fashion': Fashion-MNIST from " + fashion_mnist_dir.string() + "\n"
            "  --iters N    mini-batch steps (default 10000)\n"
-           "  --lr X       learning rate (default 0.1)\n"
+           "  --optimizer NAME  sgd (default), momentum, nesterov, adagrad, rmsprop or adam\n"
+           "  --lr X       learning rate (default 0.1 for sgd, as the book's chapter 5; else the\n"
+           "               optimizer's own default: 0.01, adam 0.001)\n"
            "  --seed N     seed of the initial weights and the batch sampling (default 0)\n"
            "  --out DIR    where metrics.csv, training.svg and model.ckpt go (default out);\n"
            "               the checkpoint is rewritten every epoch and on Ctrl-C\n"
@@ -86,6 +90,7 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
     options.data = bundled;
     bool resume = false, overwrite = false;
     std::string setting;  // the first flag given that a resumed run takes from its checkpoint
+    bool lr_given = false;
     for (int i = 1; i < argc; ++i) {
         std::string flag = argv[i], value;
         const auto eq = flag.find('=');
@@ -106,7 +111,9 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             return argv[++i];
         };
         auto boolean = [&]() { return has_inline ? parse_bool(program, flag, value) : true; };
-        if (setting.empty() && (flag == "--data" || flag == "--iters" || flag == "--lr" || flag == "--seed")) setting = flag;
+        if (setting.empty() &&
+            (flag == "--data" || flag == "--iters" || flag == "--lr" || flag == "--seed" || flag == "--optimizer"))
+            setting = flag;
         if (flag == "--help" || flag == "-h") {
             std::fputs(train_usage(program).c_str(), stdout);
             return false;
@@ -123,7 +130,16 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             options.iters = parse_count(program, flag, take(), 1'000'000'000);
         } else if (flag == "--seed") {
             options.seed = parse_count(program, flag, take(), UINT64_MAX);
+        } else if (flag == "--optimizer") {
+            const std::string v = take();
+            std::string known;
+            for (const auto& [name, rate] : optimizer_defaults) known += std::string(known.empty() ? "" : ", ") + name;
+            bool found = false;
+            for (const auto& [name, rate] : optimizer_defaults) found = found || v == name;
+            if (!found) bad(program, "--optimizer takes one of " + known + ", not '" + v + "'");
+            options.optimizer = v;
         } else if (flag == "--lr") {
+            lr_given = true;
             const std::string v = take();
             char* end = nullptr;
             const double lr = std::strtod(v.c_str(), &end);
@@ -144,6 +160,9 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
     if (resume && overwrite) bad(program, "--resume and --overwrite contradict each other: choose one");
     if (resume && !setting.empty())
         bad(program, "--resume continues the run with the settings in its checkpoint; leave out " + setting);
+    if (!lr_given)
+        for (const auto& [name, rate] : optimizer_defaults)
+            if (options.optimizer == name) options.lr = rate;
     options.output = resume ? OutputPolicy::resume : overwrite ? OutputPolicy::overwrite : OutputPolicy::fresh;
     return true;
 }

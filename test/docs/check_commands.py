@@ -45,6 +45,7 @@ SHORTER = {
     'build/examples/train_neuralnet --data bundled --quiet': ('run', SHORT, None),
     'build/examples/train_neuralnet --data fashion': ('run', SHORT, FASHION),
     'build/examples/train_neuralnet --data fashion --quiet': ('run', SHORT, FASHION),
+    'build/examples/train_neuralnet --optimizer adam': ('run', SHORT, None),
     # The original MNIST is the reader's own download.
     'build/examples/train_neuralnet --data ~/mnist': ('help', [], None),
     # Needs an interrupted run; test/train/trainer.cpp and check_train.py resume them.

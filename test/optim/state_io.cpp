@@ -70,7 +70,9 @@ BOOST_AUTO_TEST_SUITE(optimizer_state)
 BOOST_AUTO_TEST_CASE(every_optimizer_resumes_bit_for_bit) {
     resumes_exactly(ctnet::Sgd{0.1});
     resumes_exactly(ctnet::Momentum{0.1, 0.9});
+    resumes_exactly(ctnet::Nesterov{0.1, 0.9});
     resumes_exactly(ctnet::AdaGrad{0.1});
+    resumes_exactly(ctnet::RmsProp{0.01, 0.99});
     resumes_exactly(ctnet::Adam{0.01});
 }
 
@@ -79,6 +81,9 @@ BOOST_AUTO_TEST_CASE(a_mismatched_state_is_refused_and_changes_nothing) {
     ctnet::Adam adam{0.01};
     steps(net, adam, 3, 0);
     const auto adam_state = ctnet::optimizer_section(adam, net);
+
+    BOOST_TEST(ctnet::saved_optimizer_name({adam_state}) == "Adam");
+    BOOST_TEST(ctnet::saved_optimizer_name({}) == "");
 
     ctnet::Momentum momentum{0.1};
     steps(net, momentum, 2, 0);

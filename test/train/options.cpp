@@ -67,6 +67,20 @@ BOOST_AUTO_TEST_CASE(mistakes_are_explained_with_the_usage) {
     BOOST_TEST(parse({"--lr", "1e-30"}).lr == 1e-30);
 }
 
+BOOST_AUTO_TEST_CASE(each_optimizer_starts_from_its_own_default_rate) {
+    BOOST_TEST(parse({}).optimizer == "sgd");
+    BOOST_TEST(parse({}).lr == 0.1);  // the book's chapter 5
+    BOOST_TEST(parse({"--optimizer", "adam"}).lr == 0.001);
+    BOOST_TEST(parse({"--optimizer=rmsprop"}).lr == 0.01);
+    BOOST_TEST(parse({"--optimizer", "momentum", "--lr", "0.05"}).lr == 0.05);  // a given rate wins
+    BOOST_TEST(parse({"--lr", "0.05", "--optimizer", "nesterov"}).lr == 0.05);  // in either order
+    BOOST_CHECK_EXCEPTION(parse({"--optimizer", "lbfgs"}), ctnet::Error, [](const ctnet::Error& e) {
+        return mentions(e, "--optimizer takes one of sgd, momentum, nesterov, adagrad, rmsprop, adam, not 'lbfgs'");
+    });
+    BOOST_CHECK_EXCEPTION(parse({"--resume", "--optimizer", "adam"}), ctnet::Error,
+                          [](const ctnet::Error& e) { return mentions(e, "leave out --optimizer"); });
+}
+
 BOOST_AUTO_TEST_CASE(boolean_flags_mean_what_their_values_say) {
     BOOST_TEST(parse({"--quiet"}).quiet);
     BOOST_TEST(parse({"--quiet=yes"}).quiet);
@@ -91,7 +105,8 @@ BOOST_AUTO_TEST_CASE(resume_and_overwrite_choose_what_happens_to_another_runs_fi
 
 BOOST_AUTO_TEST_CASE(help_describes_every_flag) {
     const std::string u = ctnet::train_usage("train_neuralnet");
-    for (const char* flag : {"--data", "--iters", "--lr", "--seed", "--out", "--resume", "--overwrite", "--quiet", "--help"})
+    for (const char* flag : {"--data", "--iters", "--optimizer", "--lr", "--seed", "--out", "--resume", "--overwrite", "--quiet",
+                             "--help"})
         BOOST_TEST(u.find(flag) != std::string::npos);
 }
 

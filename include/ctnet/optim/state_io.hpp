@@ -92,6 +92,16 @@ CheckpointSection optimizer_section(Optimizer& opt, Model& model) {
     return {"optimizer", out + w.out};
 }
 
+// The name (Optimizer::name: "Sgd", "Adam", ...) of the optimizer whose state
+// the sections hold, or "" if they hold none: what a program needs to build
+// the right optimizer before it resumes a run.
+inline std::string saved_optimizer_name(const std::vector<CheckpointSection>& sections) {
+    const CheckpointSection* s = find_section(sections, "optimizer");
+    if (!s) return {};
+    detail::checkpoint::Reader r(s->bytes, "optimizer state");
+    return r.get_string("optimizer name");
+}
+
 // Restores what optimizer_section saved, into an optimizer of the same kind
 // for the same network. Everything is checked before anything is changed;
 // a mismatch (another optimizer, another network's shapes, a damaged

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <utility>
 
 #include "../config.hpp"
 
@@ -28,6 +29,10 @@ enum class OutputPolicy {
 struct TrainOptions {
     std::filesystem::path data;  // a directory with the four MNIST files
     std::size_t iters = 10000;
+    // sgd, momentum, nesterov, adagrad, rmsprop or adam (the book's six,
+    // common/optimizer.py). Without --lr, sgd takes the book's chapter-5 rate
+    // 0.1 and the others their constructors' defaults (0.01; adam 0.001).
+    std::string optimizer = "sgd";
     double lr = 0.1;
     std::uint64_t seed = 0;
     std::filesystem::path out = "out";  // metrics.csv, training.svg, model.ckpt
@@ -48,7 +53,11 @@ struct TrainOptions {
 // (set at build time), and Debian's Fashion-MNIST.
 inline const std::filesystem::path fashion_mnist_dir = "/usr/share/datasets/fashion-mnist";
 
-// Parses --data DIR|bundled|fashion, --iters N, --lr X, --seed N, --out DIR,
+// The names TrainOptions::optimizer takes, and each one's default rate.
+inline constexpr std::pair<const char*, double> optimizer_defaults[] = {
+    {"sgd", 0.1}, {"momentum", 0.01}, {"nesterov", 0.01}, {"adagrad", 0.01}, {"rmsprop", 0.01}, {"adam", 0.001}};
+
+// Parses --data DIR|bundled|fashion, --iters N, --optimizer NAME, --lr X, --seed N, --out DIR,
 // --resume, --overwrite, --quiet and --help (also --flag=value; a boolean flag
 // takes =yes/no, true/false, 1/0). `bundled` is the default data. Returns
 // false after printing the help for --help; throws ctnet::Error with the
