@@ -23,6 +23,7 @@ using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet
 template <class Optimizer>
 ctnet::TrainSummary train_with(Optimizer optimizer, const ctnet::MnistRaw& mnist, const ctnet::TrainOptions& options) {
     ctnet::Model<TwoLayerNet, float, 100> network(ctnet::Init::gaussian(0.01), options.seed);
+    network.set_weight_decay(static_cast<float>(options.weight_decay));
     return ctnet::train(network, mnist, optimizer, options);
 }
 
@@ -44,6 +45,7 @@ int main(int argc, char** argv) try {
         options.data = run.data;
         options.iters = run.iters;
         options.lr = run.lr;
+        options.weight_decay = run.weight_decay;
         options.seed = run.seed;
         options.optimizer = saved_optimizer(sections);
     }

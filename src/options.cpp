@@ -15,8 +15,8 @@ namespace ctnet {
 
 std::string train_usage(const std::string& program) {
     return "usage: " + program +
-           " [--data DIR|bundled|fashion] [--iters N] [--optimizer NAME] [--lr X] [--seed N]\n"
-           "       [--out DIR]"
+           " [--data DIR|bundled|fashion] [--iters N] [--optimizer NAME] [--lr X]\n"
+           "       [--weight-decay X] [--seed N] [--out DIR]"
            " [--resume | --overwrite] [--quiet]\n"
            "\n"
            "Trains the book's two-layer network (784-50-10, ReLU, softmax) with mini-batch SGD\n"
@@ -30,6 +30,7 @@ std::string train_usage(const std::string& program) {
            "  --optimizer NAME  sgd (default), momentum, nesterov, adagrad, rmsprop or adam\n"
            "  --lr X       learning rate (default 0.1 for sgd, as the book's chapter 5; else the\n"
            "               optimizer's own default: 0.01, adam 0.001)\n"
+           "  --weight-decay X  the L2 penalty's lambda, 0.5 X sum W^2 on the loss (default 0)\n"
            "  --seed N     seed of the initial weights and the batch sampling (default 0)\n"
            "  --out DIR    where metrics.csv, training.svg and model.ckpt go (default out);\n"
            "               the checkpoint is rewritten every epoch and on Ctrl-C\n"
@@ -112,7 +113,8 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
         };
         auto boolean = [&]() { return has_inline ? parse_bool(program, flag, value) : true; };
         if (setting.empty() &&
-            (flag == "--data" || flag == "--iters" || flag == "--lr" || flag == "--seed" || flag == "--optimizer"))
+            (flag == "--data" || flag == "--iters" || flag == "--lr" || flag == "--seed" || flag == "--optimizer" ||
+             flag == "--weight-decay"))
             setting = flag;
         if (flag == "--help" || flag == "-h") {
             std::fputs(train_usage(program).c_str(), stdout);
@@ -151,6 +153,13 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
                 bad(program, "--lr " + v + " is too small: the network computes in float, whose smallest normal "
                              "number is 1.2e-38, so the rate would round to zero and train nothing");
             options.lr = lr;
+        } else if (flag == "--weight-decay") {
+            const std::string v = take();
+            char* end = nullptr;
+            const double wd = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !std::isfinite(wd) || wd < 0)
+                bad(program, "--weight-decay takes a number of at least 0, not '" + v + "'");
+            options.weight_decay = wd;
         } else if (flag == "--out") {
             options.out = take();
         } else {

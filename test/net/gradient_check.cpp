@@ -75,6 +75,23 @@ BOOST_AUTO_TEST_CASE(a_float_network_is_checked_against_differences_taken_in_dou
     for (const auto& d : ctnet::gradient_check(net, x, one_hot)) BOOST_TEST(d.max_rel_error <= 1e-3, d.name);
 }
 
+BOOST_AUTO_TEST_CASE(weight_decay_is_differentiated_like_the_rest_of_the_loss) {
+    using Net = ctnet::Sequential<ctnet::Affine<12, 10>, ctnet::Relu, ctnet::Affine<10, 8>, ctnet::Tanh,
+                                  ctnet::Affine<8, 4>, ctnet::SoftmaxWithLoss>;
+    for (const double lambda : {0.1, 2.0}) {
+        ctnet::Model<Net, double, 3> net(ctnet::Init::he(), 5);
+        net.set_weight_decay(lambda);
+        const auto x = ctnet::test::random_matrix<double, 3, 12>(6, 0, 1);
+        const std::array<int, 3> labels{1, 0, 3};
+        for (const auto& d : ctnet::gradient_check(net, x, labels)) BOOST_TEST(d.max_rel_error <= 1e-6, d.name << " lambda " << lambda);
+    }
+    // In float too, through the double twin, which takes the decay along.
+    ctnet::Model<Net, float, 3> net(ctnet::Init::he(), 5);
+    net.set_weight_decay(0.5f);
+    const auto x = ctnet::test::random_matrix<float, 3, 12>(6, 0, 1);
+    for (const auto& d : ctnet::gradient_check(net, x, std::array<int, 3>{1, 0, 3})) BOOST_TEST(d.max_rel_error <= 1e-3, d.name);
+}
+
 BOOST_AUTO_TEST_CASE(one_to_four_hidden_layers_of_each_activation) {
     using ctnet::Affine;
     using R1 = ctnet::Sequential<Affine<12, 10>, ctnet::Relu, Affine<10, 4>, ctnet::SoftmaxWithLoss>;

@@ -183,4 +183,43 @@ BOOST_AUTO_TEST_CASE(fused_sgd_step_equals_gradient_then_update) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(weight_decay_adds_the_books_penalty_to_loss_and_weight_gradients) {
+    // The book's MultiLayerNet: loss + 0.5 lambda sum W^2 over every W, and
+    // dW + lambda W; biases exempt. The penalty is summed here in plain loops.
+    constexpr double lambda = 0.3;
+    ctnet::Model<TwoLayerNet, double, 5> plain(ctnet::Init::he(), 4), decayed(ctnet::Init::he(), 4);
+    decayed.set_weight_decay(lambda);
+    BOOST_TEST(decayed.weight_decay() == lambda);
+    const auto x = ctnet::test::random_matrix<double, 5, 784>(8, 0, 1);
+    const std::array<int, 5> t{0, 2, 4, 6, 8};
+    double penalty = 0;
+    for (const char* w : {"W1", "W2"}) {
+        auto p = plain.param(w);
+        for (std::size_t i = 0; i < p.rows(); ++i)
+            for (std::size_t j = 0; j < p.cols(); ++j) penalty += 0.5 * lambda * p(i, j) * p(i, j);
+    }
+    BOOST_TEST(decayed.loss(x, t) == plain.loss(x, t) + penalty, boost::test_tools::tolerance(1e-12));
+    BOOST_TEST(decayed.gradient(x, t) == plain.gradient(x, t) + penalty, boost::test_tools::tolerance(1e-12));
+    for (const char* name : {"W1", "b1", "W2", "b2"}) {
+        auto g0 = plain.grad(name), g1 = decayed.grad(name), p = plain.param(name);
+        const double l = name[0] == 'W' ? lambda : 0.0;
+        for (std::size_t i = 0; i < p.rows(); ++i)
+            for (std::size_t j = 0; j < p.cols(); ++j)
+                BOOST_TEST(g1(i, j) == g0(i, j) + l * p(i, j), boost::test_tools::tolerance(1e-12));
+    }
+    // Fused into the SGD step, it moves the weights as gradient-then-update does.
+    ctnet::Model<TwoLayerNet, double, 5> fused(ctnet::Init::he(), 4);
+    fused.set_weight_decay(lambda);
+    ctnet::Sgd sgd{0.1};
+    for (int step = 0; step < 3; ++step) {
+        BOOST_TEST(decayed.gradient(x, t) == fused.sgd_step(x, t, 0.1), boost::test_tools::tolerance(1e-12));
+        sgd.update(decayed);
+    }
+    for (const char* name : {"W1", "b1", "W2", "b2"}) {
+        auto pa = decayed.param(name), pb = fused.param(name);
+        for (std::size_t i = 0; i < pa.rows(); ++i)
+            for (std::size_t j = 0; j < pa.cols(); ++j) BOOST_TEST(pa(i, j) == pb(i, j), boost::test_tools::tolerance(1e-12));
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -91,7 +91,7 @@ def run_history(section):
     """(step, iters, epochs measured) from a run section (docs/checkpoint_format.md)."""
     pos = 4
     iters, _seed, _batch = struct.unpack_from("<QQQ", section, pos)
-    pos += 24 + 8
+    pos += 24 + 8 + 8  # and the learning rate and weight decay
     (n,) = struct.unpack_from("<I", section, pos)
     pos += 4 + n
     _train, _test, _fp, step = struct.unpack_from("<QQQQ", section, pos)

@@ -77,6 +77,10 @@ BOOST_AUTO_TEST_CASE(each_optimizer_starts_from_its_own_default_rate) {
     BOOST_CHECK_EXCEPTION(parse({"--optimizer", "lbfgs"}), ctnet::Error, [](const ctnet::Error& e) {
         return mentions(e, "--optimizer takes one of sgd, momentum, nesterov, adagrad, rmsprop, adam, not 'lbfgs'");
     });
+    BOOST_TEST(parse({"--weight-decay", "0.1"}).weight_decay == 0.1);
+    BOOST_TEST(parse({}).weight_decay == 0.0);
+    BOOST_CHECK_EXCEPTION(parse({"--weight-decay", "-1"}), ctnet::Error,
+                          [](const ctnet::Error& e) { return mentions(e, "--weight-decay takes a number of at least 0"); });
     BOOST_CHECK_EXCEPTION(parse({"--resume", "--optimizer", "adam"}), ctnet::Error,
                           [](const ctnet::Error& e) { return mentions(e, "leave out --optimizer"); });
 }
@@ -105,7 +109,7 @@ BOOST_AUTO_TEST_CASE(resume_and_overwrite_choose_what_happens_to_another_runs_fi
 
 BOOST_AUTO_TEST_CASE(help_describes_every_flag) {
     const std::string u = ctnet::train_usage("train_neuralnet");
-    for (const char* flag : {"--data", "--iters", "--optimizer", "--lr", "--seed", "--out", "--resume", "--overwrite", "--quiet",
+    for (const char* flag : {"--data", "--iters", "--optimizer", "--lr", "--weight-decay", "--seed", "--out", "--resume", "--overwrite", "--quiet",
                              "--help"})
         BOOST_TEST(u.find(flag) != std::string::npos);
 }

@@ -1,4 +1,4 @@
-// affine.hpp — Affine<In, Out>: y = x W + b, with dW = x^T dout, db = column sums of dout, dx = dout W^T.
+// affine.hpp — Affine<In, Out>: y = x W + b, with dW = x^T dout (+ lambda W), db = column sums of dout, dx = dout W^T.
 #pragma once
 
 #include <cstddef>
@@ -37,6 +37,10 @@ struct Affine {
         Matrix<T, 1, Out> b;
         Matrix<T, Out, I> dW;
         Matrix<T, 1, Out> db;
+        // The L2 penalty's lambda (Model::set_weight_decay): the loss gains
+        // 0.5 lambda sum W^2 and dW gains lambda W, as the book's
+        // MultiLayerNet; the bias is exempt.
+        T weight_decay = 0;
 
         void initialize(const Init& init, Rng& rng) {
             // Drawn in the book's element order, so the numbers do not depend on the storage.
@@ -53,8 +57,12 @@ struct Affine {
                       Matrix<T, B, I>* dx) {
             if constexpr (WantDx) *dx = dot(dy, W);  // dout W^T in the book's orientation
             dW = dot(transpose(dy), x);              // (x^T dout)^T
+            if (weight_decay != T(0)) dW += weight_decay * W;
             db = col_sum(dy);                         // sum over the batch
         }
+
+        // The penalty's share of the loss: 0.5 lambda sum W^2.
+        T decay_loss() const { return weight_decay != T(0) ? T(0.5) * weight_decay * sum(W * W) : T(0); }
 
         // The SGD step fused into backward: W and b move by -lr times their
         // gradients as the products leave registers, and the gradients are
@@ -62,6 +70,8 @@ struct Affine {
         template <bool WantDx>
         void backward_sgd(const Matrix<T, B, I>& x, const Matrix<T, B, Out>& dy, Matrix<T, B, I>* dx, T lr) {
             if constexpr (WantDx) *dx = dot(dy, W);
+            // W - lr (dW + lambda W): the decay first, from the W of this step.
+            if (weight_decay != T(0)) W -= (lr * weight_decay) * W;
             W -= lr * dot(transpose(dy), x);
             b -= lr * col_sum(dy);
         }

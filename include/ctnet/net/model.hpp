@@ -45,6 +45,13 @@ struct LayerNode {
 template <class L>
 concept HasParams = requires(L& l) { l.for_each_param([](auto, auto&, auto&, bool) {}); };
 
+// A layer whose weights take the L2 penalty (Affine; convolutions later).
+template <class L>
+concept Decaying = requires(L& l) {
+    l.weight_decay;
+    l.decay_loss();
+};
+
 template <class L>
 concept Initialisable = requires(L& l, const Init& i, Rng& r) { l.initialize(i, r); };
 
@@ -129,6 +136,20 @@ public:
         });
     }
 
+    // Weight decay, as the book's MultiLayerNet(weight_decay_lambda): the
+    // loss gains 0.5 lambda sum W^2 over every weight matrix (biases exempt)
+    // and each weight's gradient lambda W; the fused SGD step applies it in
+    // the same pass (Affine::backward_sgd). 0, the default, is no decay.
+    //
+    //     net.set_weight_decay(0.1);
+    void set_weight_decay(T lambda) {
+        weight_decay_ = lambda;
+        boost::hana::for_each(nodes_, [&](auto& node) {
+            if constexpr (detail::Decaying<decltype(node.layer)>) node.layer.weight_decay = lambda;
+        });
+    }
+    T weight_decay() const { return weight_decay_; }
+
     // ---- one batch -----------------------------------------------------------
 
     // The scores of the last layer before the loss (the book's predict).
@@ -145,7 +166,7 @@ public:
             return T(0);
         } else {
             forward(x);
-            return loss_.forward(last_output(), t, B);
+            return loss_.forward(last_output(), t, B) + decay_loss();
         }
     }
 
@@ -158,7 +179,7 @@ public:
             return T(0);
         } else {
             forward(x);
-            const T l = loss_.forward(last_output(), t, B);
+            const T l = loss_.forward(last_output(), t, B) + decay_loss();
             backward(x, t, B);
             return l;
         }
@@ -174,7 +195,7 @@ public:
             return T(0);
         } else {
             forward(x);
-            const T l = loss_.forward(last_output(), t, B);
+            const T l = loss_.forward(last_output(), t, B) + decay_loss();
             loss_.backward(last_output(), t, B, last_node().dy);
             boost::hana::for_each(detail::indices<body>, [&](auto j) {
                 constexpr std::size_t i = body - 1 - decltype(j)::value;
@@ -217,6 +238,7 @@ public:
     ParamSet<T> numerical_gradient(const Input& x, const Target& t, T h = T(1e-4)) {
         if constexpr (std::is_same_v<T, float> && takes_target<Target>) {
             auto twin = std::make_unique<Model<Net, double, B>>();
+            twin->set_weight_decay(static_cast<double>(weight_decay_));
             const ParamSet<T> mine = parameters();
             twin->for_each_param([&](const std::string& name, ParamView<double> p, ParamView<double>) {
                 const Tensor<T>& src = mine[name];
@@ -297,7 +319,7 @@ public:
     }
 
     struct Evaluation {
-        double loss = 0;      // mean over the samples
+        double loss = 0;      // mean over the samples, of the loss layer alone (no weight-decay penalty)
         double accuracy = 0;  // fraction whose highest score is the label
     };
 
@@ -410,6 +432,16 @@ private:
         return std::string(L::name) + "(" + std::to_string(in) + (in != out ? " -> " + std::to_string(out) : "") + ")";
     }
 
+    // The penalty part of the loss: 0.5 lambda sum W^2 over the decaying layers.
+    T decay_loss() const {
+        T total = 0;
+        if (weight_decay_ != T(0))
+            boost::hana::for_each(nodes_, [&](const auto& node) {
+                if constexpr (detail::Decaying<std::remove_cvref_t<decltype(node.layer)>>) total += node.layer.decay_loss();
+            });
+        return total;
+    }
+
     void forward(const Input& x) {
         boost::hana::for_each(detail::indices<body>, [&](auto i) {
             auto& node = boost::hana::at(nodes_, i);
@@ -492,6 +524,7 @@ private:
     }
 
     Nodes nodes_;
+    T weight_decay_ = 0;
     [[no_unique_address]] LossImpl loss_;
     Input batch_x_;  // the batch buffer of predict_batches and the span overloads
 };

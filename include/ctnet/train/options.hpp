@@ -34,6 +34,7 @@ struct TrainOptions {
     // 0.1 and the others their constructors' defaults (0.01; adam 0.001).
     std::string optimizer = "sgd";
     double lr = 0.1;
+    double weight_decay = 0;  // the L2 penalty's lambda (Model::set_weight_decay); the program applies it
     std::uint64_t seed = 0;
     std::filesystem::path out = "out";  // metrics.csv, training.svg, model.ckpt
     bool quiet = false;                 // only the final JSON line
@@ -57,7 +58,7 @@ inline const std::filesystem::path fashion_mnist_dir = "/usr/share/datasets/fash
 inline constexpr std::pair<const char*, double> optimizer_defaults[] = {
     {"sgd", 0.1}, {"momentum", 0.01}, {"nesterov", 0.01}, {"adagrad", 0.01}, {"rmsprop", 0.01}, {"adam", 0.001}};
 
-// Parses --data DIR|bundled|fashion, --iters N, --optimizer NAME, --lr X, --seed N, --out DIR,
+// Parses --data DIR|bundled|fashion, --iters N, --optimizer NAME, --lr X, --weight-decay X, --seed N, --out DIR,
 // --resume, --overwrite, --quiet and --help (also --flag=value; a boolean flag
 // takes =yes/no, true/false, 1/0). `bundled` is the default data. Returns
 // false after printing the help for --help; throws ctnet::Error with the

@@ -19,7 +19,7 @@ namespace ctnet::inline CTNET_ABI {
 struct RunState {
     // The settings the run was started with; a resume must use the same ones.
     std::uint64_t iters = 0, seed = 0, batch = 0;
-    double lr = 0;
+    double lr = 0, weight_decay = 0;
     // The data it trains on: sizes and a checksum of the labels, so a resume
     // on other data is refused, wherever the files now lie.
     std::string data;
@@ -46,6 +46,7 @@ inline CheckpointSection run_section(const RunState& s) {
     ck::put(out, detail::run_state::version);
     for (const std::uint64_t v : {s.iters, s.seed, s.batch}) ck::put(out, v);
     ck::put(out, s.lr);
+    ck::put(out, s.weight_decay);
     ck::put_string(out, s.data);
     for (const std::uint64_t v : {s.train_size, s.test_size, s.data_fingerprint, s.step}) ck::put(out, v);
     for (const std::uint64_t w : s.rng) ck::put(out, w);
@@ -73,6 +74,7 @@ inline RunState parse_run_section(const std::vector<CheckpointSection>& sections
     RunState s;
     for (std::uint64_t* v : {&s.iters, &s.seed, &s.batch}) *v = r.get<std::uint64_t>("settings");
     s.lr = r.get<double>("learning rate");
+    s.weight_decay = r.get<double>("weight decay");
     s.data = r.get_string("data");
     for (std::uint64_t* v : {&s.train_size, &s.test_size, &s.data_fingerprint, &s.step}) *v = r.get<std::uint64_t>("position");
     for (std::uint64_t& w : s.rng) w = r.get<std::uint64_t>("random state");

@@ -79,6 +79,7 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     run.seed = options.seed;
     run.batch = B;
     run.lr = opt.lr;
+    run.weight_decay = static_cast<double>(model.weight_decay());
     run.data = options.data.string();
     run.train_size = train_size;
     run.test_size = data.test.size();
@@ -101,6 +102,7 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
         differs("seed", saved.seed, run.seed);
         differs("batch", saved.batch, run.batch);
         differs("learning rate", saved.lr, run.lr);
+        differs("weight decay", saved.weight_decay, run.weight_decay);
         differs("training images", saved.train_size, run.train_size);
         differs("test images", saved.test_size, run.test_size);
         differs("data (label checksum)", saved.data_fingerprint, run.data_fingerprint);
@@ -137,7 +139,11 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
             split.labels);
     };
     const auto elapsed = [&] { return elapsed_before + std::chrono::duration<double>(Clock::now() - start).count(); };
-    const auto title = [&] { return fmt::format("{}, lr {}", Model::describe(), opt.lr); };
+    const auto title = [&] {
+        return model.weight_decay() != 0
+                   ? fmt::format("{}, lr {}, weight decay {}", Model::describe(), opt.lr, model.weight_decay())
+                   : fmt::format("{}, lr {}", Model::describe(), opt.lr);
+    };
     // The checkpoint of the run as it stands after `steps` steps.
     auto save = [&](std::size_t steps, Durability durability) {
         run.step = steps;
