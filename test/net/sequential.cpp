@@ -27,6 +27,29 @@ BOOST_AUTO_TEST_CASE(deeper_networks_and_networks_without_a_loss) {
     static_assert(Deep::widths.front() == 784 && Deep::widths.back() == 3);
 }
 
+BOOST_AUTO_TEST_CASE(repeat_expands_in_place) {
+    using ctnet::Affine, ctnet::Relu, ctnet::Repeat, ctnet::Sigmoid;
+    // The book's MultiLayerNet(784, [100] * 5, 10), written with and without Repeat.
+    using Short = ctnet::Sequential<Affine<784, 100>, Relu, Repeat<4, Affine<100, 100>, Relu>, Affine<100, 10>,
+                                    ctnet::SoftmaxWithLoss>;
+    using Long = ctnet::Sequential<Affine<784, 100>, Relu, Affine<100, 100>, Relu, Affine<100, 100>, Relu,
+                                   Affine<100, 100>, Relu, Affine<100, 100>, Relu, Affine<100, 10>, ctnet::SoftmaxWithLoss>;
+    static_assert(Short::valid && Short::size == 12 && Short::has_loss);
+    static_assert(Short::widths == Long::widths);
+    static_assert(std::is_same_v<decltype(Short::layers), decltype(Long::layers)>);
+    static_assert(std::is_same_v<Short::layer<9>, Relu> && std::is_same_v<Short::layer<10>, Affine<100, 10>>);
+    // Repeats nest, and a Repeat of zero copies is nothing.
+    using Nested = ctnet::Sequential<Affine<8, 8>, Repeat<2, Repeat<3, Sigmoid>, Affine<8, 8>>, Repeat<0, Relu>>;
+    static_assert(Nested::size == 9);
+    static_assert(std::is_same_v<Nested::layer<3>, Sigmoid> && std::is_same_v<Nested::layer<4>, Affine<8, 8>> &&
+                  std::is_same_v<Nested::layer<8>, Affine<8, 8>>);
+    // As a model: parameters W1..W6 in the book's names, and the same description as the long form.
+    ctnet::Model<Short, double, 2> net;
+    BOOST_TEST(net.param("W6").rows() == 100u);
+    using LongModel = ctnet::Model<Long, double, 2>;
+    BOOST_TEST(net.describe() == LongModel::describe());
+}
+
 BOOST_AUTO_TEST_CASE(diagnosis_finds_the_first_problem) {
     using ctnet::detail::NetworkProblem;
     constexpr auto d = ctnet::detail::diagnose_network<ctnet::Affine<4, 3>, ctnet::Relu, ctnet::Affine<5, 2>, ctnet::Affine<9, 9>>();

@@ -143,16 +143,60 @@ constexpr bool report_network() {
 
 }  // namespace detail
 
-// A network: layers applied in order, each taking the previous one's output.
-// An activation takes its width from the layer before it; a layer with a
-// fixed input width must match it. A mistake (a width that does not chain, a
-// loss layer that is not last, an empty network, a type that is not a layer)
-// is one compile error naming the layer's index, the layer and the widths.
+// Layers repeated N times inside a Sequential, where they expand in place:
+// the book's MultiLayerNet(hidden_size_list=[100] * 5) is
 //
-//     using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>,
-//                                           ctnet::SoftmaxWithLoss>;
+//     using MultiLayerNet = ctnet::Sequential<ctnet::Affine<784, 100>, ctnet::Relu,
+//                                             ctnet::Repeat<4, ctnet::Affine<100, 100>, ctnet::Relu>,
+//                                             ctnet::Affine<100, 10>, ctnet::SoftmaxWithLoss>;
+//
+// which is the same type as writing the eleven layers out (parameters W1..W6),
+// and whose compile errors name the expanded index. Repeats nest.
+template <std::size_t N, class... Layers>
+struct Repeat {
+    static_assert(sizeof...(Layers) > 0, "ctnet: Repeat<N, Layers...> needs at least one layer to repeat");
+};
+
+namespace detail {
+
+template <class... Ls>
+struct TypeList {};
+
+template <class A, class B>
+struct Concat;
+template <class... A, class... B>
+struct Concat<TypeList<A...>, TypeList<B...>> {
+    using type = TypeList<A..., B...>;
+};
+
+template <class L>
+struct Expand {
+    using type = TypeList<L>;
+};
+template <class... Ls>
+struct ExpandAll {
+    using type = TypeList<>;
+};
+template <class L, class... Rest>
+struct ExpandAll<L, Rest...> {
+    using type = typename Concat<typename Expand<L>::type, typename ExpandAll<Rest...>::type>::type;
+};
+template <std::size_t N, class List>
+struct Times {
+    using type = typename Concat<List, typename Times<N - 1, List>::type>::type;
+};
+template <class List>
+struct Times<0, List> {
+    using type = TypeList<>;
+};
+template <std::size_t N, class... Ls>
+struct Expand<Repeat<N, Ls...>> {
+    using type = typename Times<N, typename ExpandAll<Ls...>::type>::type;
+};
+
+// The network of the layers as they stand once every Repeat is expanded.
 template <class... Layers>
-struct Sequential {
+struct FlatSequential {
     // The layers as a Boost.Hana type list.
     static constexpr auto layers = boost::hana::tuple_t<Layers...>;
     static constexpr std::size_t size = sizeof...(Layers);
@@ -178,5 +222,29 @@ struct Sequential {
         else return false;
     }();
 };
+
+template <class List>
+struct FlatOf;
+template <class... Ls>
+struct FlatOf<TypeList<Ls...>> {
+    using type = FlatSequential<Ls...>;
+};
+
+}  // namespace detail
+
+// A network: layers applied in order, each taking the previous one's output.
+// An activation takes its width from the layer before it; a layer with a
+// fixed input width must match it. A mistake (a width that does not chain, a
+// loss layer that is not last, an empty network, a type that is not a layer)
+// is one compile error naming the layer's index, the layer and the widths.
+// Repeat<N, ...> among the layers expands in place.
+//
+//     using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>,
+//                                           ctnet::SoftmaxWithLoss>;
+//
+// Members: layers (a Hana type list), size, valid, layer<I>, widths, has_loss,
+// all of the expanded list.
+template <class... Layers>
+struct Sequential : detail::FlatOf<typename detail::ExpandAll<Layers...>::type>::type {};
 
 }  // namespace ctnet
