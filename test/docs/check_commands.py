@@ -48,6 +48,8 @@ SHORTER = {
     'build/examples/train_neuralnet --optimizer adam': ('run', SHORT, None),
     # The original MNIST is the reader's own download.
     'build/examples/train_neuralnet --data ~/mnist': ('help', [], None),
+    # Needs the reader's own files; test/examples/check_csv.py writes some and trains on them.
+    'build/examples/train_csv --train flowers_train.csv --test flowers_test.csv --label species': ('help', [], None),
     # Needs an interrupted run; test/train/trainer.cpp and check_train.py resume them.
     'build/examples/train_neuralnet --out out --resume': ('help', [], None),
     # Timing runs: seconds each, no flags, and the AVX-512 ones need a CPU

@@ -26,13 +26,25 @@ struct MnistFiles {
 // missing.
 MnistFiles find_mnist_files(const std::filesystem::path& dir);
 
+template <class T>
+inline T normalise_pixel(std::uint8_t byte);
+
 // One half of a data set as stored: 28x28 bytes per image, one label each.
+// A data split as ctnet::train reads one (data/dataset.hpp): each row is
+// normalised to [0, 1] as it is gathered, exactly as the book's normalize=True.
 struct MnistBytes {
     std::vector<std::uint8_t> images;  // size() * 784 pixels, 0..255
     std::vector<std::uint8_t> labels;  // size() labels, 0..9
     std::size_t size() const { return labels.size(); }
+    static constexpr std::size_t width() { return 784; }
+    template <class T>
+    void fill_row(std::size_t i, T* dst) const {
+        const std::uint8_t* src = images.data() + i * 784;
+        for (std::size_t j = 0; j < 784; ++j) dst[j] = normalise_pixel<T>(src[j]);
+    }
 };
 
+// A data set of two splits, as ctnet::train takes it.
 struct MnistRaw {
     MnistBytes train, test;
 };

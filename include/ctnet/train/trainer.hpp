@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "../config.hpp"
+#include "../data/dataset.hpp"
 #include "../data/mnist.hpp"
 #include "../io/atomic_file.hpp"
 #include "../net/checkpoint.hpp"
@@ -29,7 +30,8 @@
 
 namespace ctnet::inline CTNET_ABI {
 
-// Mini-batch training as the book's train_neuralnet.py: each step draws a
+// Mini-batch training as the book's train_neuralnet.py, on any data set
+// (data/dataset.hpp: MNIST, a CSV file, your own): each step draws a
 // random batch (with replacement, as np.random.choice), takes a gradient step,
 // and every epoch (train_size / batch steps, starting at step 0) measures
 // loss and accuracy over the whole training and test sets. After the last
@@ -57,14 +59,29 @@ namespace ctnet::inline CTNET_ABI {
 //     ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), options.seed);
 //     ctnet::Sgd sgd{options.lr};
 //     auto summary = ctnet::train(net, mnist, sgd, options);
-template <class Model, class Optimizer>
-TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const TrainOptions& options) {
+template <class Model, class Data, class Optimizer>
+    requires DataSet<Data, typename Model::Input::value_type>
+TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOptions& options) {
     using T = typename Model::Input::value_type;
     using Clock = std::chrono::steady_clock;
     constexpr std::size_t B = Model::batch;
-    static_assert(Model::input_width == 784, "ctnet::train feeds MNIST images: the network's input width must be 784");
     const std::size_t train_size = data.train.size();
     if (train_size == 0) throw Error("the training set is empty");
+    for (const std::size_t width : {std::size_t(data.train.width()), std::size_t(data.test.width())})
+        if (width != Model::input_width)
+            throw Error(fmt::format("the data's samples have {} values, the network '{}' takes {}", width,
+                                    Model::describe(), Model::input_width));
+    // A label the network has no output for would index past its scores.
+    const auto check_labels = [&](const auto& labels, const char* split) {
+        for (std::size_t i = 0; i < labels.size(); ++i)
+            if (static_cast<std::uint64_t>(labels[i]) >= Model::output_width)
+                throw Error(fmt::format("the {} set's label {} (sample {}) is out of range: the network has {} "
+                                        "outputs, classes 0 to {}",
+                                        split, static_cast<std::uint64_t>(labels[i]), i, Model::output_width,
+                                        Model::output_width - 1));
+    };
+    check_labels(data.train.labels, "training");
+    check_labels(data.test.labels, "test");
     const std::size_t iter_per_epoch = std::max<std::size_t>(train_size / B, 1);
     if (!(std::fabs(static_cast<T>(opt.lr)) >= std::numeric_limits<T>::min()))
         throw Error(fmt::format("the learning rate {} is not a normal number in the network's element type, where it "
@@ -83,10 +100,11 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     run.data = options.data.string();
     run.train_size = train_size;
     run.test_size = data.test.size();
-    run.data_fingerprint = detail::checkpoint::fnv1a(reinterpret_cast<const char*>(data.train.labels.data()),
-                                                     data.train.labels.size()) ^
-                           (detail::checkpoint::fnv1a(reinterpret_cast<const char*>(data.test.labels.data()),
-                                                      data.test.labels.size()) * 31);
+    const auto label_checksum = [](const auto& labels) {
+        return detail::checkpoint::fnv1a(reinterpret_cast<const char*>(labels.data()),
+                                         labels.size() * sizeof(labels[0]));
+    };
+    run.data_fingerprint = label_checksum(data.train.labels) ^ (label_checksum(data.test.labels) * 31);
     Rng rng(options.seed ^ 0x5DEECE66Dull);  // batch sampling, independent of the weights' stream
     if (options.output == OutputPolicy::resume) {
         const std::vector<CheckpointSection> sections = load_checkpoint(model, ckpt);
@@ -114,7 +132,7 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     }
 
     auto x = std::make_unique<typename Model::Input>();
-    std::array<std::uint8_t, B> t{};
+    std::array<std::uint32_t, B> t{};
     std::vector<EpochMetrics>& epochs = run.epochs;
     Progress progress(options.iters, options.quiet);
     const auto start = Clock::now();
@@ -122,19 +140,13 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
     const double elapsed_before = run.elapsed_s, train_before = run.train_s;
     double train_seconds = 0;
 
-    // Images stay bytes (a quarter of the memory of floats); each batch is
-    // normalised to [0, 1] as it is gathered, exactly as the book's
-    // normalize=True (normalise_pixel).
-    auto gather = [&](const MnistBytes& split, std::size_t k, std::size_t row, typename Model::Input& into) {
-        const std::uint8_t* src = split.images.data() + k * 784;
-        T* dst = into.row_ptr(row);
-        for (std::size_t j = 0; j < 784; ++j) dst[j] = normalise_pixel<T>(src[j]);
-    };
-    auto evaluate = [&](const MnistBytes& split) {
+    // The data stays as the data set keeps it (MNIST: bytes, a quarter of the
+    // memory of floats); each row is converted as its batch is gathered.
+    auto evaluate = [&](const auto& split) {
         return model.evaluate_batches(
             split.size(),
             [&](std::size_t first, std::size_t count, typename Model::Input& into) {
-                for (std::size_t r = 0; r < count; ++r) gather(split, first + r, r, into);
+                for (std::size_t r = 0; r < count; ++r) split.fill_row(first + r, into.row_ptr(r));
             },
             split.labels);
     };
@@ -191,8 +203,8 @@ TrainSummary train(Model& model, const MnistRaw& data, Optimizer& opt, const Tra
         const auto t0 = Clock::now();
         for (std::size_t r = 0; r < B; ++r) {
             const std::size_t k = rng.below(train_size);
-            gather(data.train, k, r, *x);
-            t[r] = data.train.labels[k];
+            data.train.fill_row(k, x->row_ptr(r));
+            t[r] = static_cast<std::uint32_t>(data.train.labels[k]);
         }
         const T loss = train_step(model, *x, t, opt);
         train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
