@@ -184,9 +184,16 @@ BOOST_AUTO_TEST_CASE(another_runs_files_are_refused_unless_overwritten) {
     run(dir.path, 100, 0.1, 2, ctnet::OutputPolicy::overwrite);
     BOOST_TEST(read_text(dir.path / "model.ckpt") != ckpt);
     BOOST_TEST(!fs::exists(dir.path / "model.ckpt.tmp-AbC123"));
-    // A finished run has nothing to resume; another setting cannot continue it.
-    BOOST_CHECK_EXCEPTION(run(dir.path, 100, 0.1, 2, ctnet::OutputPolicy::resume), ctnet::Error,
-                          [](const ctnet::Error& e) { return std::string(e.what()).find("already finished") != std::string::npos; });
+    // A finished run resumed (killed while writing its reports) trains nothing,
+    // rewrites its reports and returns the same figures; another setting cannot continue it.
+    const auto finished = run(dir.path, 100, 0.1, 2, ctnet::OutputPolicy::overwrite);
+    const std::string ckpt2 = read_text(dir.path / "model.ckpt"), csv2 = read_text(dir.path / "metrics.csv");
+    fs::remove(dir.path / "metrics.csv");
+    const auto again = run(dir.path, 100, 0.1, 2, ctnet::OutputPolicy::resume);
+    BOOST_TEST(again.test_acc == finished.test_acc);
+    BOOST_TEST(again.final_loss == finished.final_loss);
+    BOOST_TEST(read_text(dir.path / "metrics.csv") == csv2);
+    BOOST_TEST(read_text(dir.path / "model.ckpt") == ckpt2);
     BOOST_CHECK_EXCEPTION(run(dir.path, 200, 0.1, 2, ctnet::OutputPolicy::resume), ctnet::Error,
                           [](const ctnet::Error& e) { return std::string(e.what()).find("started with iters 100") != std::string::npos; });
     TempDir empty;

@@ -124,9 +124,9 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         differs("training images", saved.train_size, run.train_size);
         differs("test images", saved.test_size, run.test_size);
         differs("data (label checksum)", saved.data_fingerprint, run.data_fingerprint);
-        if (saved.finished())
-            throw Error(fmt::format("the run in {} already finished ({} of {} steps): nothing to resume",
-                                    options.out.string(), saved.step, saved.iters));
+        // A run killed after its final checkpoint (while writing its reports)
+        // has nothing left to train: resuming it rewrites the reports and
+        // returns its summary, so --resume always ends with the run's files whole.
         run = saved;
         rng.restore(run.rng);
     }
@@ -225,7 +225,9 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         }
     }
     progress.finish();
-    if (options.iters == 0 || (options.iters - 1) % iter_per_epoch != 0)
+    if (run.step == options.iters && !epochs.empty() && epochs.back().iteration == options.iters)
+        write_reports();  // a finished run resumed: its last measurement is in the checkpoint
+    else if (options.iters == 0 || (options.iters - 1) % iter_per_epoch != 0)
         measure(epochs.empty() ? 0 : epochs.back().epoch + 1, options.iters, true);
 
     const EpochMetrics& last = epochs.back();
