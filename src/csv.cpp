@@ -4,9 +4,11 @@
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
 #include <string_view>
+#include <unordered_map>
 
 #include "ctnet/config.hpp"
 #include "ctnet/io/read_file.hpp"
@@ -35,22 +37,27 @@ std::vector<Line> parse(const std::string& text, char sep, const std::string& fi
         if (raw.find_first_not_of(" \t") == std::string_view::npos) continue;
         Line line{number, {}};
         std::string field;
-        bool quoted = false, was_quoted = false;
+        // blank: the field so far is only spaces, so a quote opens it (kept
+        // as a flag: rescanning the field at every quote was quadratic).
+        bool quoted = false, was_quoted = false, blank = true;
         for (std::size_t i = 0; i < raw.size(); ++i) {
             const char c = raw[i];
             if (quoted) {
                 if (c == '"' && i + 1 < raw.size() && raw[i + 1] == '"') field += '"', ++i;
                 else if (c == '"') quoted = false;
                 else field += c;
-            } else if (c == '"' && field.find_first_not_of(" \t") == std::string::npos && !was_quoted) {
+            } else if (c == '"' && blank && !was_quoted) {
                 field.clear();
                 quoted = was_quoted = true;
+                blank = false;
             } else if (c == sep) {
                 line.fields.push_back(std::move(field));
                 field.clear();
                 was_quoted = false;
+                blank = true;
             } else {
                 field += c;
+                blank = blank && (c == ' ' || c == '\t');
             }
         }
         if (quoted) throw Error(file + ":" + std::to_string(number) + ": a quoted field is not closed");
@@ -58,6 +65,22 @@ std::vector<Line> parse(const std::string& text, char sep, const std::string& fi
         lines.push_back(std::move(line));
     }
     return lines;
+}
+
+// A field as an error message shows it: control bytes (a NUL would end the
+// message) as \xNN, and at most 60 characters.
+std::string shown(const std::string& v) {
+    std::string out;
+    for (const char c : v.substr(0, 60)) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
+            out += buf;
+        } else {
+            out += c;
+        }
+    }
+    return v.size() > 60 ? out + "..." : out;
 }
 
 std::string trim(const std::string& s) {
@@ -113,6 +136,8 @@ std::size_t label_index(const Table& t, const CsvOptions& o, const std::string& 
 CsvSplit to_split(const Table& t, std::size_t label, const std::string& file, bool by_name,
                   std::vector<std::string>& classes, bool may_add_classes) {
     CsvSplit s;
+    std::unordered_map<std::string, std::uint32_t> index;  // class name -> number, as `classes` holds them
+    for (std::size_t k = 0; k < classes.size(); ++k) index.emplace(classes[k], static_cast<std::uint32_t>(k));
     s.columns = t.names.size() - 1;
     s.values.reserve(t.rows.size() * s.columns);
     s.labels.reserve(t.rows.size());
@@ -125,14 +150,19 @@ CsvSplit to_split(const Table& t, std::size_t label, const std::string& file, bo
             if (j == label) {
                 std::uint32_t k = 0;
                 if (!by_name) {
-                    if (!whole_number(v, k)) throw Error(where(j) + ": the label '" + v + "' is not a class number");
+                    if (!whole_number(v, k)) throw Error(where(j) + ": the label '" + shown(v) + "' is not a class number");
                 } else {
-                    const auto it = std::find(classes.begin(), classes.end(), v);
-                    if (it == classes.end() && !may_add_classes)
-                        throw Error(where(j) + ": the class '" + v + "' does not occur in the training file");
                     if (v.empty()) throw Error(where(j) + ": an empty label");
-                    k = static_cast<std::uint32_t>(it - classes.begin());
-                    if (it == classes.end()) classes.push_back(v);
+                    const auto it = index.find(v);
+                    if (it == index.end() && !may_add_classes)
+                        throw Error(where(j) + ": the class '" + shown(v) + "' does not occur in the training file");
+                    if (it != index.end()) {
+                        k = it->second;
+                    } else {
+                        k = static_cast<std::uint32_t>(classes.size());
+                        index.emplace(v, k);
+                        classes.push_back(v);
+                    }
                 }
                 s.labels.push_back(k);
                 continue;
@@ -140,9 +170,10 @@ CsvSplit to_split(const Table& t, std::size_t label, const std::string& file, bo
             errno = 0;
             char* end = nullptr;
             const double x = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(x) ||
+            // end must reach the field's end: a zero byte inside it would stop strtod early.
+            if (v.empty() || end != v.c_str() + v.size() || errno == ERANGE || !std::isfinite(x) ||
                 std::fabs(x) > static_cast<double>(std::numeric_limits<float>::max()))
-                throw Error(where(j) + ": '" + v + "' is not a finite number");
+                throw Error(where(j) + ": '" + shown(v) + "' is not a finite number");
             s.values.push_back(static_cast<float>(x));
         }
     }
@@ -155,10 +186,15 @@ CsvDataSet read_csv_dataset(const std::filesystem::path& train_path, const std::
                             const CsvOptions& options) {
     const Table train = read_table(train_path, options), test = read_table(test_path, options);
     if (train.names.size() < 2) throw Error(train_path.string() + ": a label column and at least one feature are needed");
+    const std::size_t label = label_index(train, options, train_path.string());
     if (test.names.size() != train.names.size())
         throw Error(test_path.string() + ": " + std::to_string(test.names.size()) + " columns, the training file " +
                     train_path.string() + " has " + std::to_string(train.names.size()));
-    const std::size_t label = label_index(train, options, train_path.string());
+    // Columns in another order would be read silently as the wrong features.
+    for (std::size_t j = 0; options.header && j < train.names.size(); ++j)
+        if (test.names[j] != train.names[j])
+            throw Error(test_path.string() + ": column " + std::to_string(j + 1) + " is '" + test.names[j] +
+                        "' where the training file " + train_path.string() + " has '" + train.names[j] + "'");
     // Names or numbers: decided by the training file's labels, all of them.
     bool by_name = false;
     for (const Line& l : train.rows) {
@@ -187,12 +223,30 @@ CsvDataSet read_csv_dataset(const std::filesystem::path& train_path, const std::
         // A constant feature keeps scale 1: it carries nothing, and dividing by 0 would make it NaN.
         for (std::size_t j = 0; j < w; ++j)
             if (const double sd = std::sqrt(sum2[j] / static_cast<double>(n)); sd > 0) d.scale[j] = sd;
-        for (CsvSplit* s : {&d.train, &d.test})
-            for (std::size_t i = 0; i < s->size(); ++i)
+        // A test value far from the training file's (or any value, against a
+        // constant feature's extreme mean) can standardise beyond a float's
+        // range: refused, as a value the file should not hold, rather than
+        // converted to infinity (undefined in C++) and trained on.
+        const auto standardise = [&](CsvSplit& s, const Table& t, const std::string& file) {
+            for (std::size_t i = 0; i < s.size(); ++i)
                 for (std::size_t j = 0; j < w; ++j) {
-                    float& v = s->values[i * w + j];
-                    v = static_cast<float>((v - d.mean[j]) / d.scale[j]);
+                    float& v = s.values[i * w + j];
+                    const double z = (v - d.mean[j]) / d.scale[j];
+                    if (!(std::fabs(z) <= static_cast<double>(std::numeric_limits<float>::max()))) {
+                        const std::size_t col = j < label ? j : j + 1;
+                        char stats[96];
+                        std::snprintf(stats, sizeof stats, "mean %.9g, standard deviation %.9g", d.mean[j],
+                                      d.scale[j]);
+                        throw Error(file + ":" + std::to_string(t.rows[i].number) + ": column '" + t.names[col] +
+                                    "' (" + std::to_string(col + 1) + "): '" + trim(t.rows[i].fields[col]) +
+                                    "' is too far from the training file's values (" + stats +
+                                    ") to standardise as a float");
+                    }
+                    v = static_cast<float>(z);
                 }
+        };
+        standardise(d.train, train, train_path.string());
+        standardise(d.test, test, test_path.string());
     }
     return d;
 }

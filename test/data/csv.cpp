@@ -81,6 +81,13 @@ BOOST_AUTO_TEST_CASE(every_mistake_names_the_file_line_and_column) {
     BOOST_TEST(error_reading(d, "", ok) == train + ": no lines");
     BOOST_TEST(error_reading(d, "x,label\n", ok) == train + ": no samples, only a header");
     BOOST_TEST(error_reading(d, ok, "x,y,label\n1,2,0\n") == test + ": 3 columns, the training file " + train + " has 2");
+    BOOST_TEST(error_reading(d, "x,label\n1,0\n", std::string("x,label\n1\0junk,0\n", 17)) ==
+               test + ":2: column 'x' (1): '1\\x00junk' is not a finite number");
+    BOOST_TEST(error_reading(d, "x,y,label\n1,2,0\n", "y,x,label\n1,2,0\n") ==
+               test + ": column 1 is 'y' where the training file " + train + " has 'x'");
+    // Standardised, a test value far outside the training values would leave float's range.
+    BOOST_TEST(error_reading(d, "x,label\n-3e38,0\n-3e38,0\n", "x,label\n3e38,0\n").find(
+                   test + ":2: column 'x' (1): '3e38' is too far from the training file's values") == 0u);
     BOOST_TEST(ctnet::test::error_of([&] { ctnet::read_csv_dataset(d.path, d.path); }).find("not a regular file") !=
                std::string::npos);
 }
