@@ -202,17 +202,20 @@ BOOST_AUTO_TEST_CASE(another_runs_files_are_refused_unless_overwritten) {
 }
 
 BOOST_AUTO_TEST_CASE(an_interrupted_run_resumes_to_the_same_model_bit_for_bit) {
-    const std::size_t iters = ctnet::test::small_test_size() ? 120 : 300;
+    // Emulated or sanitized, a restart costs seconds (a model, a checkpoint
+    // read and written): fewer of them there.
+    const bool small = ctnet::test::small_test_size();
     // Stopped after every single step: each resume restores the model, Adam's
     // moments and step count, the sampler's random state and the history.
-    BOOST_TEST(interrupted_run_resumes_exactly(40, [](std::atomic<bool>& stop) {
+    BOOST_TEST(interrupted_run_resumes_exactly(small ? 8 : 40, [](std::atomic<bool>& stop) {
         stop = true;
         return std::thread();
     }));
-    // Stopped at moments the test does not choose (a thread sets the flag a
-    // little later each time), mid-epoch as well as at epoch boundaries.
-    BOOST_TEST(interrupted_run_resumes_exactly(iters, [n = 0](std::atomic<bool>& stop) mutable {
-        const auto delay = std::chrono::microseconds(1500 * ++n);
+    // Stopped at moments the test does not choose (a thread sets the flag
+    // later each time, the delay doubling, so a slow machine still needs only
+    // a dozen restarts), mid-epoch as well as at epoch boundaries.
+    BOOST_TEST(interrupted_run_resumes_exactly(small ? 120 : 300, [n = 0](std::atomic<bool>& stop) mutable {
+        const auto delay = std::chrono::microseconds(1000 << std::min(++n, 16));
         return std::thread([&stop, delay] {
             std::this_thread::sleep_for(delay);
             stop = true;
