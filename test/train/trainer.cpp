@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <thread>
 #include <vector>
@@ -212,8 +213,11 @@ BOOST_AUTO_TEST_CASE(an_interrupted_run_resumes_to_the_same_model_bit_for_bit) {
         return std::thread();
     }));
     // Stopped at moments the test does not choose (a thread sets the flag
-    // later each time, the delay doubling, so a slow machine still needs only
-    // a dozen restarts), mid-epoch as well as at epoch boundaries.
+    // later each time, the delay doubling), mid-epoch as well as at epoch
+    // boundaries. Not emulated: under qemu a step is 300x slower and the
+    // restarts took minutes (the emulated kill test, train-kill-resume, is off
+    // too; the sanitized run keeps both).
+    if (std::getenv("CTNET_EMULATED") != nullptr) return;
     BOOST_TEST(interrupted_run_resumes_exactly(small ? 120 : 300, [n = 0](std::atomic<bool>& stop) mutable {
         const auto delay = std::chrono::microseconds(1000 << std::min(++n, 16));
         return std::thread([&stop, delay] {
