@@ -33,10 +33,7 @@ struct AdaGrad {
     // The sums of squared gradients, for checkpoints (optim/state_io.hpp).
     template <class Model, class Visitor>
     void visit_state(Model& model, Visitor&& visit) {
-        std::size_t k = 0;
-        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
-            visit.matrix("h/" + param, state_.slot<std::remove_cvref_t<decltype(p)>>(k++, 0));
-        });
+        state_.visit(model, visit, {"h"});
     }
 
 private:

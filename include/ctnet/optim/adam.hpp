@@ -43,13 +43,7 @@ struct Adam {
     template <class Model, class Visitor>
     void visit_state(Model& model, Visitor&& visit) {
         visit.scalar("t", t_);
-        std::size_t k = 0;
-        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
-            using M = std::remove_cvref_t<decltype(p)>;
-            visit.matrix("m/" + param, state_.slot<M>(k, 0));
-            visit.matrix("v/" + param, state_.slot<M>(k, 1));
-            ++k;
-        });
+        state_.visit(model, visit, {"m", "v"});
     }
 
 private:

@@ -41,10 +41,7 @@ struct Nesterov {
     // The velocities, for checkpoints (optim/state_io.hpp).
     template <class Model, class Visitor>
     void visit_state(Model& model, Visitor&& visit) {
-        std::size_t k = 0;
-        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
-            visit.matrix("v/" + param, state_.slot<std::remove_cvref_t<decltype(p)>>(k++, 0));
-        });
+        state_.visit(model, visit, {"v"});
     }
 
 private:

@@ -2,7 +2,10 @@
 #pragma once
 
 #include <cstddef>
+#include <initializer_list>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -24,6 +27,21 @@ public:
         return *static_cast<M*>(slots_[i].get());
     }
     void clear() { slots_.clear(); }
+
+    // The checkpoint side of the state protocol (optim/state_io.hpp): for each
+    // of the model's parameters, visitor.matrix("<prefix>/<param>", buffer)
+    // for each prefix in turn, buffer `which` = the prefix's position.
+    // Momentum keeps {"v"}, AdaGrad {"h"}, Adam {"m", "v"}.
+    template <class Model, class Visitor>
+    void visit(Model& model, Visitor& visitor, std::initializer_list<std::string_view> prefixes) {
+        std::size_t k = 0;
+        model.for_each_param_matrix([&](const std::string& param, auto& p, const auto&) {
+            using M = std::remove_cvref_t<decltype(p)>;
+            std::size_t which = 0;
+            for (const std::string_view prefix : prefixes) visitor.matrix(std::string(prefix) + "/" + param, slot<M>(k, which++));
+            ++k;
+        });
+    }
 
 private:
     std::vector<std::shared_ptr<void>> slots_;
