@@ -23,13 +23,6 @@ constexpr std::size_t Features = 4, Classes = 3, Batch = 10;
 using Net = ctnet::Sequential<ctnet::Affine<Features, 16>, ctnet::Relu, ctnet::Affine<16, Classes>,
                               ctnet::SoftmaxWithLoss>;
 
-template <class Optimizer>
-ctnet::TrainSummary train_with(Optimizer optimizer, const ctnet::CsvDataSet& data, const ctnet::TrainOptions& options) {
-    ctnet::Model<Net, float, Batch> network(ctnet::Init::he(), options.seed);
-    network.set_weight_decay(static_cast<float>(options.weight_decay));
-    return ctnet::train(network, data, optimizer, options);
-}
-
 int main(int argc, char** argv) try {
     // This program's own flags; the rest go to the shared training options.
     std::string train_file, test_file;
@@ -56,13 +49,7 @@ int main(int argc, char** argv) try {
         return 0;
     }
     if (train_file.empty() || test_file.empty()) throw ctnet::Error("give --train FILE and --test FILE (see --help)");
-    if (options.output == ctnet::OutputPolicy::resume) {
-        const ctnet::RunState run = ctnet::read_run_state(options.out / "model.ckpt");
-        options.iters = run.iters;
-        options.lr = run.lr;
-        options.weight_decay = run.weight_decay;
-        options.seed = run.seed;
-    }
+    if (options.output == ctnet::OutputPolicy::resume) ctnet::take_resumed_settings(options);
     options.data = train_file;
     options.stop = ctnet::interrupt_flag();
 
@@ -71,14 +58,11 @@ int main(int argc, char** argv) try {
         fmt::print("{}: {} training and {} test samples, {} features, {} classes\n", train_file, data.train.size(),
                    data.test.size(), data.train.width(),
                    data.classes.empty() ? std::string("numbered") : fmt::format("{}", fmt::join(data.classes, ", ")));
-    const std::string& o = options.optimizer;
-    const double lr = options.lr;
-    const ctnet::TrainSummary summary = o == "momentum" ? train_with(ctnet::Momentum{lr}, data, options)
-                                        : o == "nesterov" ? train_with(ctnet::Nesterov{lr}, data, options)
-                                        : o == "adagrad"  ? train_with(ctnet::AdaGrad{lr}, data, options)
-                                        : o == "rmsprop"  ? train_with(ctnet::RmsProp{lr}, data, options)
-                                        : o == "adam"     ? train_with(ctnet::Adam{lr}, data, options)
-                                                          : train_with(ctnet::Sgd{lr}, data, options);
+    const ctnet::TrainSummary summary = ctnet::with_optimizer(options, [&](auto optimizer) {
+        ctnet::Model<Net, float, Batch> network(ctnet::Init::he(), options.seed);
+        network.set_weight_decay(static_cast<float>(options.weight_decay));
+        return ctnet::train(network, data, optimizer, options);
+    });
     fmt::print("{}\n", ctnet::summary_json(summary));
     ctnet::flush_output();
 } catch (const ctnet::Interrupted& e) {

@@ -11,44 +11,18 @@
 // and ends with one line of JSON. --help lists the options.
 #include <fmt/core.h>
 
-#include <cctype>
 #include <chrono>
 #include <ctnet/ctnet.hpp>
 #include <exception>
-#include <string>
 
 using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>,
                                       ctnet::SoftmaxWithLoss>;
 
-template <class Optimizer>
-ctnet::TrainSummary train_with(Optimizer optimizer, const ctnet::MnistRaw& mnist, const ctnet::TrainOptions& options) {
-    ctnet::Model<TwoLayerNet, float, 100> network(ctnet::Init::gaussian(0.01), options.seed);
-    network.set_weight_decay(static_cast<float>(options.weight_decay));
-    return ctnet::train(network, mnist, optimizer, options);
-}
-
-// The option's name of the optimizer whose state a checkpoint holds ("Adam" -> "adam").
-std::string saved_optimizer(const std::vector<ctnet::CheckpointSection>& sections) {
-    std::string name = ctnet::saved_optimizer_name(sections);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return name;
-}
-
 int main(int argc, char** argv) try {
     ctnet::TrainOptions options;
     if (!ctnet::parse_train_options(argc, argv, ctnet::bundled_mnist_dir(), options)) return 0;
-    if (options.output == ctnet::OutputPolicy::resume) {
-        // The run's own settings, from its checkpoint: the same data, steps, optimizer, rate and seed.
-        const auto checkpoint = options.out / "model.ckpt";
-        const auto sections = ctnet::read_checkpoint_sections(checkpoint);
-        const ctnet::RunState run = ctnet::parse_run_section(sections, checkpoint);
-        options.data = run.data;
-        options.iters = run.iters;
-        options.lr = run.lr;
-        options.weight_decay = run.weight_decay;
-        options.seed = run.seed;
-        options.optimizer = saved_optimizer(sections);
-    }
+    // Resumed, the run's own settings from its checkpoint: data, steps, optimizer, rate, seed.
+    if (options.output == ctnet::OutputPolicy::resume) ctnet::take_resumed_settings(options);
     options.stop = ctnet::interrupt_flag();  // Ctrl-C: finish the step, save, exit
 
     const auto t0 = std::chrono::steady_clock::now();
@@ -58,14 +32,11 @@ int main(int argc, char** argv) try {
         fmt::print("{}: {} training and {} test images ({:.2f} s to load)\n", options.data.string(), mnist.train.size(),
                    mnist.test.size(), load_s);
 
-    const std::string& o = options.optimizer;
-    const double lr = options.lr;
-    ctnet::TrainSummary summary = o == "momentum" ? train_with(ctnet::Momentum{lr}, mnist, options)
-                                  : o == "nesterov" ? train_with(ctnet::Nesterov{lr}, mnist, options)
-                                  : o == "adagrad"  ? train_with(ctnet::AdaGrad{lr}, mnist, options)
-                                  : o == "rmsprop"  ? train_with(ctnet::RmsProp{lr}, mnist, options)
-                                  : o == "adam"     ? train_with(ctnet::Adam{lr}, mnist, options)
-                                                    : train_with(ctnet::Sgd{lr}, mnist, options);
+    ctnet::TrainSummary summary = ctnet::with_optimizer(options, [&](auto optimizer) {
+        ctnet::Model<TwoLayerNet, float, 100> network(ctnet::Init::gaussian(0.01), options.seed);
+        network.set_weight_decay(static_cast<float>(options.weight_decay));
+        return ctnet::train(network, mnist, optimizer, options);
+    });
     summary.load_s = load_s;
     fmt::print("{}\n", ctnet::summary_json(summary));
     ctnet::flush_output();

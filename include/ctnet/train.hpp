@@ -7,3 +7,4 @@
 #include "train/progress.hpp"
 #include "train/run_state.hpp"
 #include "train/trainer.hpp"
+#include "train/with_optimizer.hpp"

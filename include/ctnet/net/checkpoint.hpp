@@ -79,7 +79,6 @@ public:
     }
     std::string get_string(const char* field) { return std::string(get_bytes(get<std::uint32_t>(field), field)); }
     [[noreturn]] void fail(const std::string& why) const { throw Error(what_ + ": " + why); }
-    std::size_t pos() const { return pos_; }
     std::size_t left() const { return data_.size() - pos_; }
     void expect_end(const char* after) const {
         if (left() != 0) fail(std::to_string(left()) + " unexpected bytes after " + after);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -9,6 +10,8 @@
 
 #include "../config.hpp"
 #include "../net/checkpoint.hpp"
+#include "../optim/state_io.hpp"
+#include "options.hpp"
 #include "metrics.hpp"
 
 namespace ctnet::inline CTNET_ABI {
@@ -31,8 +34,6 @@ struct RunState {
     // The loss of the very first batch, before any update: the yardstick for divergence.
     double reference_loss = 0;
     double elapsed_s = 0, train_s = 0;  // wall time so far, and the steps' share of it
-
-    bool finished() const { return step >= iters; }
 };
 
 namespace detail::run_state {
@@ -99,6 +100,25 @@ inline RunState parse_run_section(const std::vector<CheckpointSection>& sections
 // it resumes it.
 inline RunState read_run_state(const std::filesystem::path& checkpoint) {
     return parse_run_section(read_checkpoint_sections(checkpoint), checkpoint);
+}
+
+// For --resume: the settings of the run whose checkpoint is options.out/model.ckpt
+// (data, steps, optimizer, rate, weight decay, seed) replace those in options.
+//
+//     if (options.output == ctnet::OutputPolicy::resume) ctnet::take_resumed_settings(options);
+inline void take_resumed_settings(TrainOptions& options) {
+    const auto checkpoint = options.out / "model.ckpt";
+    const auto sections = read_checkpoint_sections(checkpoint);
+    const RunState run = parse_run_section(sections, checkpoint);
+    options.data = run.data;
+    options.iters = run.iters;
+    options.lr = run.lr;
+    options.weight_decay = run.weight_decay;
+    options.seed = run.seed;
+    // The option's name of the optimizer whose state was saved ("Adam" -> "adam").
+    std::string name = saved_optimizer_name(sections);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (!name.empty()) options.optimizer = name;
 }
 
 }  // namespace ctnet
