@@ -64,12 +64,12 @@ __attribute__((noinline)) P fma_chains(long steps, P x, P y) {
 // GFLOP/s, measured: enough independent FMA chains on register-resident packets
 // to cover the FMA latency on every pipe (12 for 16 registers, 24 for 32).
 template <class T>
-double measured_fma_peak_gflops() {
+double measured_fma_peak_gflops(int samples = 11) {
     using P = ctnet::simd::packet_t<T>;
     constexpr int chains = ctnet::simd::register_count >= 32 ? 24 : 12;
     constexpr long steps = 100000;
     const P x = P::broadcast(T(0.999999)), y = P::broadcast(T(1e-7));
-    const double ns = median_ns([&] { keep(fma_chains<P, chains>(steps, x, y)); }, 11);
+    const double ns = median_ns([&] { keep(fma_chains<P, chains>(steps, x, y)); }, samples);
     return 2.0 * chains * steps * static_cast<double>(P::size) / ns;
 }
 

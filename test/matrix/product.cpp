@@ -25,12 +25,14 @@ struct Dims {
     static constexpr std::size_t M = M_, K = K_, N = N_;
 };
 
-// Every remainder of the tile grid, the real 784-50-10 shapes at batch 100, 3 and 1.
+// Every remainder of the tile grid, the real 784-50-10 shapes at batch 100, 3 and 1, and rows
+// 2 KiB apart (M = 512 floats, 256 doubles), whose transposed A gemm.hpp copies to another stride.
 using Products = boost::mpl::list<Dims<float, 1, 1, 1>, Dims<double, 1, 1, 1>, Dims<float, 3, 7, 9>,
                                   Dims<double, 9, 5, 3>, Dims<float, 7, 1, 13>, Dims<double, 17, 33, 5>,
                                   Dims<float, 13, 17, 31>, Dims<float, 100, 784, 50>, Dims<double, 100, 784, 50>,
                                   Dims<float, 100, 50, 10>, Dims<double, 100, 10, 50>, Dims<float, 50, 100, 784>,
-                                  Dims<float, 1, 784, 50>, Dims<double, 3, 784, 50>>;
+                                  Dims<float, 1, 784, 50>, Dims<double, 3, 784, 50>, Dims<float, 512, 40, 33>,
+                                  Dims<double, 256, 7, 9>>;
 
 using Epilogue = std::function<long double(std::size_t i, std::size_t j, long double product)>;
 

@@ -9,7 +9,9 @@ namespace ctnet {
 // One split (training or test) of a data set: size() samples of width()
 // values each, fill_row(i, dst) writing sample i's values as the network
 // reads them (normalised as the data set says: MNIST's bytes become [0, 1]),
-// and `labels`, a contiguous range of size() class indices.
+// and `labels`, a contiguous range of size() class indices. A split may also
+// have prefetch_row(i), a hint that sample i is wanted soon: the trainer calls
+// it for the next batch while a step computes.
 template <class S, class T>
 concept DataSplit = requires(const S& s, std::size_t i, T* dst) {
     { s.size() } -> std::convertible_to<std::size_t>;

@@ -42,6 +42,15 @@ struct MnistBytes {
         const std::uint8_t* src = images.data() + i * 784;
         for (std::size_t j = 0; j < 784; ++j) dst[j] = normalise_pixel<T>(src[j]);
     }
+    // Asks for image i's 13 or 14 cache lines ahead of fill_row: the trainer
+    // does this for the next batch while a step computes (47 MB of
+    // Fashion-MNIST images do not stay in cache, and a batch gathered cold
+    // stalled on 1,300 misses).
+    void prefetch_row(std::size_t i) const {
+        const std::uint8_t* src = images.data() + i * 784;
+        for (std::size_t j = 0; j < 784; j += 64) __builtin_prefetch(src + j);
+        __builtin_prefetch(src + 783);
+    }
 };
 
 // A data set of two splits, as ctnet::train takes it.

@@ -13,24 +13,32 @@
 namespace ctnet::inline CTNET_ABI::detail {
 
 // How a computed value meets the destination: =, +=, -=, *=, /=.
-struct AssignMode {
-    static constexpr bool reads_destination = false;
-    template <class V> static CTNET_INLINE V combine(V, V v) { return v; }
-};
+// `additive` modes take a product in parts (dst = p1 + p2 is dst = p1, then
+// dst += p2), which is how gemm.hpp blocks a long inner dimension;
+// `continued` is the mode for every part after the first.
 struct AddMode {
-    static constexpr bool reads_destination = true;
+    static constexpr bool reads_destination = true, additive = true;
+    using continued = AddMode;
     template <class V> static CTNET_INLINE V combine(V old, V v) { return old + v; }
 };
 struct SubMode {
-    static constexpr bool reads_destination = true;
+    static constexpr bool reads_destination = true, additive = true;
+    using continued = SubMode;
     template <class V> static CTNET_INLINE V combine(V old, V v) { return old - v; }
 };
+struct AssignMode {
+    static constexpr bool reads_destination = false, additive = true;
+    using continued = AddMode;
+    template <class V> static CTNET_INLINE V combine(V, V v) { return v; }
+};
 struct MulMode {
-    static constexpr bool reads_destination = true;
+    static constexpr bool reads_destination = true, additive = false;
+    using continued = MulMode;
     template <class V> static CTNET_INLINE V combine(V old, V v) { return old * v; }
 };
 struct DivMode {
-    static constexpr bool reads_destination = true;
+    static constexpr bool reads_destination = true, additive = false;
+    using continued = DivMode;
     template <class V> static CTNET_INLINE V combine(V old, V v) { return old / v; }
 };
 

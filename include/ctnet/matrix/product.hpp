@@ -14,6 +14,7 @@
 #include <utility>
 
 #include "expr.hpp"
+#include "functors.hpp"
 #include "gemm.hpp"
 #include "storage.hpp"
 
@@ -79,6 +80,23 @@ const auto& find_product(const E& e) {
     else return find_product(e.r);
 }
 
+// Whether e(p1 + p2) = e(p1) + e(p2) for the product p at e's root: the
+// product itself, scaled by constants or negated. Such an assignment in an
+// additive mode can take the product in parts (gemm.hpp's blocking of k).
+template <class E>
+inline constexpr bool linear_in_product = requires { typename E::OA; };
+template <class F, class X>
+inline constexpr bool linear_in_product<Unary<F, X>> = std::is_same_v<F, NegOp> && linear_in_product<bare_t<X>>;
+template <class X>
+inline constexpr bool is_constant_node = false;
+template <class T, std::size_t R, std::size_t C>
+inline constexpr bool is_constant_node<Constant<T, R, C>> = true;
+template <class F, class L, class R>
+inline constexpr bool linear_in_product<Binary<F, L, R>> =
+    (std::is_same_v<F, MulOp> && ((linear_in_product<bare_t<L>> && is_constant_node<bare_t<R>>) ||
+                                  (is_constant_node<bare_t<L>> && linear_in_product<bare_t<R>>))) ||
+    (std::is_same_v<F, DivOp> && linear_in_product<bare_t<L>> && is_constant_node<bare_t<R>>);
+
 template <class Mode, class Dst, class E>
 void run_product(Dst& dst, const E& e) {
     const auto& prod = find_product(e);
@@ -90,15 +108,16 @@ void run_product(Dst& dst, const E& e) {
     constexpr std::size_t M = OA::rows, K = OA::cols, N = OB::cols;
     using T = typename Dst::value_type;
     constexpr std::size_t W = simd::lanes<T>;
+    constexpr bool in_parts = Mode::additive && linear_in_product<E>;
     if constexpr (!OB::transposed) {
         // Vectorised along the result's rows: C(i, :) += a(i, k) * B(k, :).
-        gemm::outer<Mode, M, N, K, OA::transposed, OA::stride, OB::stride>(a, b, dst, e);
+        gemm::outer<Mode, M, N, K, OA::transposed, OA::stride, OB::stride, in_parts>(a, b, dst, e);
     } else if constexpr (K <= 2 * W && K * N * sizeof(T) <= inline_storage_bytes) {
         // A k of one or two packets leaves the inner kernel reducing more than
         // multiplying; a small B^T is cheaper to transpose (into inline storage,
         // so no allocation) and multiply with the outer kernel.
         const Matrix<T, K, N> bt = transpose(prod.b.inner());
-        gemm::outer<Mode, M, N, K, OA::transposed, OA::stride, Matrix<T, K, N>::stride>(a, bt.data(), dst, e);
+        gemm::outer<Mode, M, N, K, OA::transposed, OA::stride, Matrix<T, K, N>::stride, in_parts>(a, bt.data(), dst, e);
     } else {
         // Vectorised along k: C(i, j) = A(i, :) . B(j, :), both rows contiguous.
         gemm::inner<Mode, M, N, K, OA::stride, OB::stride>(a, b, dst, e);

@@ -206,6 +206,13 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
             data.train.fill_row(k, x->row_ptr(r));
             t[r] = static_cast<std::uint32_t>(data.train.labels[k]);
         }
+        // The next batch's samples, from a copy of the generator (so the one
+        // saved in checkpoints is where this step leaves it), are requested
+        // now and arrive while this step computes.
+        if constexpr (requires { data.train.prefetch_row(std::size_t{0}); }) {
+            Rng ahead = rng;
+            for (std::size_t r = 0; r < B; ++r) data.train.prefetch_row(ahead.below(train_size));
+        }
         const T loss = train_step(model, *x, t, opt);
         train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
         if (!std::isfinite(loss))
