@@ -2,9 +2,12 @@
 #pragma once
 
 #include "layer/affine.hpp"
+#include "layer/batch_norm.hpp"
+#include "layer/dropout.hpp"
 #include "layer/identity_with_mse.hpp"
 #include "layer/init.hpp"
 #include "layer/layer.hpp"
+#include "layer/mode.hpp"
 #include "layer/relu.hpp"
 #include "layer/sigmoid.hpp"
 #include "layer/softmax.hpp"
@@ -12,6 +15,7 @@
 #include "layer/tanh.hpp"
 #include "net/checkpoint.hpp"
 #include "net/gradient_check.hpp"
+#include "net/layer_state.hpp"
 #include "net/model.hpp"
 #include "net/npz.hpp"
 #include "net/param.hpp"

@@ -9,6 +9,7 @@
 
 #include "ctnet/layer/init.hpp"
 #include "ctnet/layer/layer.hpp"
+#include "ctnet/layer/mode.hpp"
 #include "ctnet/matrix/matrix.hpp"
 #include "ctnet/matrix/reduce.hpp"
 #include "ctnet/random.hpp"
@@ -33,6 +34,9 @@ inline double max_relative_error(const std::vector<double>& analytic, const std:
 // central differences of L measure independently. Returns the worst relative
 // error over dx and every parameter. `x` may be adjusted by `shape_input`
 // (e.g. to keep ReLU inputs away from the kink, where no derivative exists).
+// A layer with a Mode (Dropout, BatchNorm) is checked as it trains: one
+// Mode::train pass draws its mask, and L is then taken in Mode::train_frozen,
+// with that mask and without touching the running statistics.
 template <class Spec, std::size_t B, std::size_t In>
 double layer_gradient_error(std::uint64_t seed, const std::function<void(Matrix<double, B, In>&)>& shape_input = {}) {
     constexpr std::size_t Out = Spec::output_width(In);
@@ -41,19 +45,28 @@ double layer_gradient_error(std::uint64_t seed, const std::function<void(Matrix<
     Rng rng(seed);
     if constexpr (requires { layer.initialize(Init::he(), rng); }) layer.initialize(Init::he(), rng);
     if constexpr (requires { layer.b; }) fill_uniform(layer.b, rng, -0.5, 0.5);  // non-zero bias
+    if constexpr (requires { layer.gamma; }) {  // a scale and shift other than 1 and 0
+        fill_uniform(layer.gamma, rng, 0.5, 1.5);
+        fill_uniform(layer.beta, rng, -0.5, 0.5);
+    }
     Matrix<double, B, In> x;
     fill_uniform(x, rng, -1.0, 1.0);
     if (shape_input) shape_input(x);
     Matrix<double, B, Out> r;
     fill_uniform(r, rng, -1.0, 1.0);
 
+    constexpr bool modal = requires(Matrix<double, B, Out>& y) { layer.forward(x, y, Mode::train); };
+    auto forward = [&](Matrix<double, B, Out>& y, [[maybe_unused]] Mode mode) {
+        if constexpr (modal) layer.forward(x, y, mode);
+        else layer.forward(x, y);
+    };
     auto loss = [&] {
         Matrix<double, B, Out> y;
-        layer.forward(x, y);
+        forward(y, Mode::train_frozen);
         return sum(y * r);
     };
     Matrix<double, B, Out> y;
-    layer.forward(x, y);
+    forward(y, Mode::train);
     Matrix<double, B, In> dx;
     layer.template backward<true>(x, y, r, &dx);
 

@@ -24,6 +24,21 @@
 // (transposed: stored as the transpose of the book's shape) and an initialize().
 // Loss layers set `is_loss = true` and have a different Impl (see
 // softmax_with_loss.hpp); a network ends with at most one, as its last layer.
+//
+// Optional, each found by a requires-expression, so a layer without them
+// keeps working untouched:
+//   forward(x, y, Mode)  instead of forward(x, y), for a layer that computes
+//                        differently in training (Dropout, BatchNorm; the book's
+//                        train_flg): the Model passes Mode::infer from predict,
+//                        accuracy, evaluate and loss(x, t), Mode::train from
+//                        gradient and sgd_step, and Mode::train_frozen from
+//                        numerical_gradient (layer/mode.hpp).
+//   visit_state(v)       what the layer keeps besides parameters and must
+//                        survive a checkpoint (running statistics, a generator),
+//                        visited by name (net/layer_state.hpp).
+//   seed(s)              a generator of the layer's own, seeded by the Model
+//                        from its seed and the layer's index.
+//   backward_sgd<WantDx>(x, dy, dx*, lr)  the SGD step fused into backward (Affine).
 #pragma once
 
 #include <concepts>

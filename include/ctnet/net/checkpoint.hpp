@@ -13,13 +13,17 @@
 #include "../config.hpp"
 #include "../io/atomic_file.hpp"
 #include "../io/read_file.hpp"
+#include "checkpoint_bytes.hpp"
+#include "layer_state_io.hpp"
 #include "param.hpp"
 
 namespace ctnet {
 
 // A named blob stored after a checkpoint's parameters: optimizer state
 // ("optimizer", optim/state_io.hpp) and a training run's position ("run",
-// train/run_state.hpp). load_checkpoint hands them back; the model ignores them.
+// train/run_state.hpp). load_checkpoint hands them back; the model ignores
+// them. The section "layers" is the model's own (layer_state_io.hpp):
+// save_checkpoint adds it and load_checkpoint consumes it.
 struct CheckpointSection {
     std::string name;
     std::string bytes;
@@ -34,64 +38,6 @@ namespace detail::checkpoint {
 inline constexpr char magic[8] = {'C', 'T', 'N', 'E', 'T', 'C', 'K', 'P'};
 // 1: parameters only. 2: parameters, then named sections (version 1 files still load).
 inline constexpr std::uint32_t version = 2;
-
-// FNV-1a: enough to tell a damaged file from an intact one.
-inline std::uint64_t fnv1a(const char* p, std::size_t n) {
-    std::uint64_t h = 0xcbf29ce484222325ull;
-    for (std::size_t i = 0; i < n; ++i) h = (h ^ static_cast<unsigned char>(p[i])) * 0x100000001b3ull;
-    return h;
-}
-
-// Little-endian on every machine. Sections are written with the same helpers.
-template <class U>
-void put(std::string& out, U v) {
-    static_assert(sizeof(U) == 1 || sizeof(U) == 4 || sizeof(U) == 8);
-    using Bits = std::conditional_t<sizeof(U) == 8, std::uint64_t,
-                                    std::conditional_t<sizeof(U) == 4, std::uint32_t, std::uint8_t>>;
-    const auto bits = std::bit_cast<Bits>(v);
-    for (std::size_t i = 0; i < sizeof(U); ++i) out.push_back(static_cast<char>((bits >> (8 * i)) & 0xFF));
-}
-inline void put_string(std::string& out, std::string_view s) {
-    put(out, static_cast<std::uint32_t>(s.size()));
-    out += s;
-}
-
-// Reads what put wrote, failing with "<what>: truncated (while reading ...)".
-class Reader {
-public:
-    Reader(std::string_view data, std::string what) : data_(data), what_(std::move(what)) {}
-    template <class U>
-    U get(const char* field) {
-        need(sizeof(U), field);
-        using Bits = std::conditional_t<sizeof(U) == 8, std::uint64_t,
-                                        std::conditional_t<sizeof(U) == 4, std::uint32_t, std::uint8_t>>;
-        Bits bits = 0;
-        for (std::size_t i = 0; i < sizeof(U); ++i)
-            bits |= static_cast<Bits>(static_cast<Bits>(static_cast<unsigned char>(data_[pos_ + i])) << (8 * i));
-        pos_ += sizeof(U);
-        return std::bit_cast<U>(bits);
-    }
-    std::string_view get_bytes(std::uint64_t n, const char* field) {
-        need(n, field);
-        const std::string_view s = data_.substr(pos_, static_cast<std::size_t>(n));
-        pos_ += static_cast<std::size_t>(n);
-        return s;
-    }
-    std::string get_string(const char* field) { return std::string(get_bytes(get<std::uint32_t>(field), field)); }
-    [[noreturn]] void fail(const std::string& why) const { throw Error(what_ + ": " + why); }
-    std::size_t left() const { return data_.size() - pos_; }
-    void expect_end(const char* after) const {
-        if (left() != 0) fail(std::to_string(left()) + " unexpected bytes after " + after);
-    }
-
-private:
-    void need(std::uint64_t n, const char* field) const {
-        if (left() < n) fail(std::string("truncated (while reading ") + field + ")");
-    }
-    std::string_view data_;
-    std::string what_;
-    std::size_t pos_ = 0;
-};
 
 // A checkpoint file taken apart and checked for structure (magic, checksum,
 // version, every length), before any model is involved.
@@ -168,7 +114,10 @@ std::string where(const ParamView<T>& p, std::size_t i, std::size_t j) {
 
 // Writes every parameter of the model, with the network's description and
 // any extra sections, to path, atomically (a crash leaves the previous
-// checkpoint intact) and, by default, flushed to disk. A parameter that is
+// checkpoint intact) and, by default, flushed to disk. A network whose layers
+// keep state (BatchNorm's running statistics, Dropout's generator and ratio)
+// gets the section "layers" too, so a resumed run continues exactly and a
+// loaded model predicts as the saved one. A parameter or a statistic that is
 // NaN or infinite (a diverged model) is refused with ctnet::Error naming it
 // and its position, and nothing is written.
 //
@@ -197,24 +146,33 @@ void save_checkpoint(Model& model, const std::filesystem::path& path,
                 ck::put(out, p(i, j));
             }
     });
-    ck::put(out, static_cast<std::uint32_t>(sections.size()));
+    const auto put_section = [&](std::string_view name, std::string_view bytes) {
+        ck::put_string(out, name);
+        ck::put(out, static_cast<std::uint64_t>(bytes.size()));
+        out += bytes;
+    };
+    ck::put(out, static_cast<std::uint32_t>(sections.size() + (Model::has_layer_state ? 1 : 0)));
     for (const CheckpointSection& s : sections) {
-        ck::put_string(out, s.name);
-        ck::put(out, static_cast<std::uint64_t>(s.bytes.size()));
-        out += s.bytes;
+        if (s.name == "layers")
+            throw Error("cannot save checkpoint " + path.string() +
+                        ": the section name 'layers' is the model's own (its layers' state), choose another");
+        put_section(s.name, s.bytes);
     }
+    if constexpr (Model::has_layer_state)
+        put_section("layers", detail::layer_state_io::write(model, "cannot save checkpoint " + path.string()));
     ck::put(out, ck::fnv1a(out.data(), out.size()));
     write_file_atomically(path, out, durability);
 }
 
 // Reads a checkpoint written by save_checkpoint for the same network and
-// element type, and returns its extra sections (none for a file of version 1
-// or one saved without them). Only a regular file is read, and only if its
-// size is plausible for this model; the whole file is checked (magic,
-// checksum, version, network, every name, shape and length, that every value
-// is finite) before the parameters are replaced, so a failed load leaves the
-// model as it was. Throws ctnet::Error naming the file and the problem (for
-// another network, both descriptions).
+// element type, with its layers' state, and returns its extra sections (none
+// for a file of version 1 or one saved without them; "layers" is consumed).
+// Only a regular file is read, and only if its size is plausible for this
+// model; the whole file is checked (magic, checksum, version, network, every
+// name, shape and length, that every value is finite) before the parameters
+// and the layers' state are replaced, so a failed load leaves the model as it
+// was. Throws ctnet::Error naming the file and the problem (for another
+// network, both descriptions).
 //
 //     ctnet::load_checkpoint(net, "out/model.ckpt");
 template <class Model>
@@ -251,13 +209,26 @@ std::vector<CheckpointSection> load_checkpoint(Model& model, const std::filesyst
                                 (std::isnan(v) ? "NaN" : "infinite") + ": a checkpoint of a diverged model");
     });
 
+    // The layers' state: a network that keeps some must find it (without
+    // BatchNorm's running statistics the model would predict nonsense).
+    std::vector<CheckpointSection> sections;
+    const CheckpointSection* layers = nullptr;
+    for (CheckpointSection& s : file.sections)
+        if (s.name == "layers") layers = &s;
+        else sections.push_back(std::move(s));
+    if (Model::has_layer_state && !layers)
+        throw Error(what + ": it holds no state for this network's layers (BatchNorm's running statistics, "
+                           "Dropout's generator), though it names the same network");
+    if (layers) detail::layer_state_io::read(model, layers->bytes, what, false);
+
     k = 0;
     model.for_each_param([&](const std::string&, auto p, auto) {
         ck::Reader r(file.params[k++].values, what);
         for (std::size_t i = 0; i < p.rows(); ++i)
             for (std::size_t j = 0; j < p.cols(); ++j) p(i, j) = r.get<T>("values");
     });
-    return std::move(file.sections);
+    if (layers) detail::layer_state_io::read(model, layers->bytes, what, true);
+    return sections;
 }
 
 // The sections of a checkpoint, read and checked without a model (for a

@@ -26,7 +26,11 @@ struct GradientDifference {
 // Runs model.gradient(x, t) and model.numerical_gradient(x, t, h) and
 // compares them, as the book's gradient_check.py (5.7.3). A float model's
 // numerical gradient is taken on a double copy of it (see
-// Model::numerical_gradient), so the check means the same in float:
+// Model::numerical_gradient), so the check means the same in float. In this
+// order a network with Dropout is checked on one mask: numerical_gradient
+// holds still the mask that gradient() then draws. A network with BatchNorm
+// may want h = 1e-5 (its normalisation curves the loss; the error of
+// central differences grows as h^2):
 //
 //     ctnet::Model<Net, double, 3> net;
 //     for (const auto& d : ctnet::gradient_check(net, x, labels))

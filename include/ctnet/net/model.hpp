@@ -7,6 +7,7 @@
 #include <boost/hana/tuple.hpp>
 
 #include <algorithm>
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -20,10 +21,12 @@
 #include "../config.hpp"
 #include "../layer/affine.hpp"
 #include "../layer/init.hpp"
+#include "../layer/mode.hpp"
 #include "../layer/softmax.hpp"
 #include "../matrix/matrix.hpp"
 #include "../matrix/reduce.hpp"
 #include "../random.hpp"
+#include "layer_state.hpp"
 #include "param.hpp"
 #include "sequential.hpp"
 #include "target.hpp"
@@ -55,6 +58,17 @@ concept Decaying = requires(L& l) {
 template <class L>
 concept Initialisable = requires(L& l, const Init& i, Rng& r) { l.initialize(i, r); };
 
+// A layer that computes differently in training (Dropout, BatchNorm) takes
+// the Mode as forward's third argument; any other keeps forward(x, y).
+template <class L, class X, class Y>
+concept ModalForward = requires(L& l, const X& x, Y& y, Mode m) { l.forward(x, y, m); };
+
+// A layer with a dropout ratio (Model::set_dropout).
+template <class L>
+concept Dropping = requires(L& l) {
+    { l.ratio } -> std::same_as<double&>;
+};
+
 // What stands in for an invalid network once its compile error has been
 // reported, so that the error is not followed by a cascade.
 using PlaceholderNet = Sequential<Affine<1, 1>>;
@@ -80,8 +94,14 @@ constexpr auto indices = boost::hana::make_range(boost::hana::size_c<0>, boost::
 //     auto numeric = net.numerical_gradient(x, labels);
 //     double acc = net.accuracy(x, labels);
 //
-// Parameters are named as the book names them: W1, b1, W2, b2, ... counting
-// the layers that have parameters.
+// Parameters are named as the book names them: W1, b1, W2, b2, ..., each
+// name numbered by the parameters of that name before it (so a BatchNorm's
+// are gamma1, beta1, ... between W1 and W2, as in the book's MultiLayerNetExtend).
+//
+// Layers that behave differently in training (Dropout, BatchNorm) are run in
+// Mode::infer by predict, accuracy, evaluate and loss(x, t) (the book's
+// train_flg=False), and in Mode::train by gradient and sgd_step; see
+// layer/mode.hpp.
 template <class Net, class T, std::size_t B>
 class Model {
     static_assert(std::is_same_v<T, float> || std::is_same_v<T, double>,
@@ -108,6 +128,15 @@ private:
     static auto nodes_type(std::index_sequence<I...>) -> boost::hana::tuple<node_t<I>...>;
     using Nodes = decltype(nodes_type(std::make_index_sequence<body>{}));
 
+public:
+    // Whether some layer keeps state besides its parameters (BatchNorm's
+    // running statistics, Dropout's generator): a checkpoint then carries a
+    // "layers" section (net/layer_state.hpp).
+    static constexpr bool has_layer_state = []<std::size_t... I>(std::index_sequence<I...>) {
+        return (detail::HasState<decltype(node_t<I>::layer)> || ...);
+    }(std::make_index_sequence<body>{});
+
+private:
     struct NoLoss {};
     static auto loss_type() {
         if constexpr (has_loss)
@@ -129,10 +158,15 @@ public:
 
     // Re-draws every weight from `init` with a fresh generator seeded by
     // `seed`; biases become zero. The same seed gives the same weights.
+    // A layer with a generator of its own (Dropout) restarts it from the seed
+    // and its index, so its draws leave the weights' stream alone.
     void initialize(const Init& init, std::uint64_t seed) {
         Rng rng(seed);
-        boost::hana::for_each(nodes_, [&](auto& node) {
-            if constexpr (detail::Initialisable<decltype(node.layer)>) node.layer.initialize(init, rng);
+        boost::hana::for_each(detail::indices<body>, [&](auto i) {
+            auto& layer = boost::hana::at(nodes_, i).layer;
+            using L = std::remove_cvref_t<decltype(layer)>;
+            if constexpr (detail::Initialisable<L>) layer.initialize(init, rng);
+            if constexpr (detail::Seeded<L>) layer.seed(detail::layer_seed(seed, decltype(i)::value));
         });
     }
 
@@ -150,22 +184,44 @@ public:
     }
     T weight_decay() const { return weight_decay_; }
 
+    // The book's dropout_ratio for every Dropout (and InvertedDropout) layer:
+    // the probability that an element is dropped in training, in [0, 1)
+    // (anything else throws ctnet::Error). A network without one ignores it.
+    //
+    //     net.set_dropout(0.15);
+    void set_dropout(double ratio) {
+        if (!(ratio >= 0.0 && ratio < 1.0))
+            throw Error("dropout ratio " + std::to_string(ratio) + " is outside [0, 1): it is the share of the signal dropped");
+        boost::hana::for_each(nodes_, [&](auto& node) {
+            if constexpr (detail::Dropping<decltype(node.layer)>) node.layer.ratio = ratio;
+        });
+    }
+
     // ---- one batch -----------------------------------------------------------
 
-    // The scores of the last layer before the loss (the book's predict).
-    const Output& predict(const Input& x) {
-        forward(x);
+    // The scores of the last layer before the loss (the book's predict(x,
+    // train_flg=False); pass Mode::train for its train_flg=True).
+    const Output& predict(const Input& x, Mode mode = Mode::infer) {
+        forward(x, mode);
         return last_output();
     }
 
     // Mean loss of the batch. t: one label per sample (any range of integers)
-    // or a one-hot / target Matrix of the output's shape.
+    // or a one-hot / target Matrix of the output's shape. As the book's
+    // loss(x, t, train_flg=False), in Mode::infer.
     template <class Target>
     T loss(const Input& x, const Target& t) {
+        return loss(x, t, Mode::infer);
+    }
+
+    // The same in the given mode: Mode::train is the loss a training step
+    // sees (and draws new Dropout masks, updates BatchNorm's running statistics).
+    template <class Target>
+    T loss(const Input& x, const Target& t, Mode mode) {
         if constexpr (!takes_target<Target>) {
             return T(0);
         } else {
-            forward(x);
+            forward(x, mode);
             return loss_.forward(last_output(), t, B) + decay_loss();
         }
     }
@@ -178,7 +234,7 @@ public:
         if constexpr (!takes_target<Target>) {
             return T(0);
         } else {
-            forward(x);
+            forward(x, Mode::train);
             const T l = loss_.forward(last_output(), t, B) + decay_loss();
             backward(x, t, B);
             return l;
@@ -194,7 +250,7 @@ public:
         if constexpr (!takes_target<Target>) {
             return T(0);
         } else {
-            forward(x);
+            forward(x, Mode::train);
             const T l = loss_.forward(last_output(), t, B) + decay_loss();
             loss_.backward(last_output(), t, B, last_node().dy);
             boost::hana::for_each(detail::indices<body>, [&](auto j) {
@@ -234,11 +290,26 @@ public:
     // hidden pre-activations (about 0.01 at the book's initialisation) and
     // errs as much. The copy computes in double with h as given, and the
     // result is rounded to float: within float's precision of the true gradient.
+    //
+    // With Dropout or BatchNorm, the loss differentiated is the one the next
+    // training step (gradient, sgd_step) will see: one Mode::train pass draws
+    // the masks that step will draw, every difference reuses them
+    // (Mode::train_frozen: a fresh mask per evaluation would make each
+    // difference compare two networks, pure noise), and the generators and
+    // running statistics are then put back as they were. So the model is
+    // left unchanged, and numerical_gradient then gradient (the book's order,
+    // and gradient_check's) compare the same function. Training by numerical
+    // gradients alone would thus reuse one mask: call gradient() for that.
     template <class Target>
     ParamSet<T> numerical_gradient(const Input& x, const Target& t, T h = T(1e-4)) {
         if constexpr (std::is_same_v<T, float> && takes_target<Target>) {
             auto twin = std::make_unique<Model<Net, double, B>>();
             twin->set_weight_decay(static_cast<double>(weight_decay_));
+            // Generators, ratios and running statistics as ours: the twin's
+            // training pass draws the very masks our next step will.
+            detail::LayerStateCopy state;
+            state.capture(*this);
+            state.apply(*twin);
             const ParamSet<T> mine = parameters();
             twin->for_each_param([&](const std::string& name, ParamView<double> p, ParamView<double>) {
                 const Tensor<T>& src = mine[name];
@@ -258,6 +329,15 @@ public:
         }
         ParamSet<T> out;
         if constexpr (takes_target<Target>) {
+            struct Restore {  // also when a bad target throws
+                Model& model;
+                detail::LayerStateCopy saved;
+                ~Restore() { saved.apply(model); }
+            } restore{*this, {}};
+            if constexpr (has_layer_state) {
+                restore.saved.capture(*this);
+                forward(x, Mode::train);
+            }
             for_each_param([&](const std::string& name, ParamView<T> p, ParamView<T>) {
                 Tensor<T> g{name, p.rows(), p.cols(), std::vector<T>(p.size())};
                 for (std::size_t i = 0; i < p.rows(); ++i)
@@ -265,9 +345,9 @@ public:
                         T& v = p(i, j);
                         const T saved = v;
                         v = saved + h;
-                        const T plus = loss(x, t);
+                        const T plus = loss(x, t, Mode::train_frozen);
                         v = saved - h;
-                        const T minus = loss(x, t);
+                        const T minus = loss(x, t, Mode::train_frozen);
                         v = saved;
                         g(i, j) = (plus - minus) / (2 * h);
                     }
@@ -363,14 +443,13 @@ public:
     // each a ParamView in the book's shape.
     template <class F>
     void for_each_param(F&& f) {
-        std::size_t k = 0;
-        boost::hana::for_each(nodes_, [&](auto& node) {
-            if constexpr (detail::HasParams<decltype(node.layer)>) {
-                ++k;
-                node.layer.for_each_param([&](std::string_view base, auto& p, auto& g, bool transposed) {
+        boost::hana::for_each(detail::indices<body>, [&](auto i) {
+            auto& layer = boost::hana::at(nodes_, i).layer;
+            if constexpr (detail::HasParams<decltype(layer)>) {
+                layer.for_each_param([&](std::string_view base, auto& p, auto& g, bool transposed) {
                     using M = std::remove_cvref_t<decltype(p)>;
                     const std::size_t r = transposed ? M::cols : M::rows, c = transposed ? M::rows : M::cols;
-                    const std::string name = std::string(base) + std::to_string(k);
+                    const std::string name = param_name<decltype(i)::value>(base);
                     f(name, ParamView<T>(name, p.data(), r, c, M::stride, transposed),
                       ParamView<T>(name, g.data(), r, c, M::stride, transposed));
                 });
@@ -382,13 +461,28 @@ public:
     // checkpoints): f(name, value, gradient) with value and gradient of type Matrix.
     template <class F>
     void for_each_param_matrix(F&& f) {
-        std::size_t k = 0;
-        boost::hana::for_each(nodes_, [&](auto& node) {
-            if constexpr (detail::HasParams<decltype(node.layer)>) {
-                ++k;
-                node.layer.for_each_param([&](std::string_view base, auto& p, auto& g, bool) {
-                    f(std::string(base) + std::to_string(k), p, g);
+        boost::hana::for_each(detail::indices<body>, [&](auto i) {
+            auto& layer = boost::hana::at(nodes_, i).layer;
+            if constexpr (detail::HasParams<decltype(layer)>) {
+                layer.for_each_param([&](std::string_view base, auto& p, auto& g, bool) {
+                    f(param_name<decltype(i)::value>(base), p, g);
                 });
+            }
+        });
+    }
+
+    // The layer-state protocol (net/layer_state.hpp): v.scalar / v.matrix /
+    // v.rng for every piece of state of every layer that keeps some, named
+    // "<layer><n>/<piece>" ("BatchNorm1/running_mean", "Dropout2/rng"), n
+    // counting the layers of that name.
+    template <class V>
+    void visit_layer_state(V& v) {
+        boost::hana::for_each(detail::indices<body>, [&](auto i) {
+            auto& layer = boost::hana::at(nodes_, i).layer;
+            if constexpr (detail::HasState<std::remove_cvref_t<decltype(layer)>>) {
+                const std::string prefix = layer_label<decltype(i)::value>();
+                detail::PrefixedVisitor<V> named{v, prefix};
+                layer.visit_state(named);
             }
         });
     }
@@ -432,6 +526,30 @@ private:
         return std::string(L::name) + "(" + std::to_string(in) + (in != out ? " -> " + std::to_string(out) : "") + ")";
     }
 
+    // A parameter's name: its layer's name for it, numbered by the
+    // parameters of that name in the layers before (W1, b1, gamma1, beta1, W2, ...).
+    template <std::size_t I>
+    std::string param_name(std::string_view base) {
+        std::size_t n = 1;
+        boost::hana::for_each(detail::indices<I>, [&](auto j) {
+            auto& earlier = boost::hana::at(nodes_, j).layer;
+            if constexpr (detail::HasParams<decltype(earlier)>)
+                earlier.for_each_param([&](std::string_view b, auto&, auto&, bool) { n += b == base; });
+        });
+        return std::string(base) + std::to_string(n);
+    }
+
+    // "BatchNorm1": the layer's name, numbered by the layers of that name up to it.
+    template <std::size_t I>
+    static std::string layer_label() {
+        using L = typename Spec::template layer<I>;
+        std::size_t n = 1;
+        [&]<std::size_t... J>(std::index_sequence<J...>) {
+            ((n += Spec::template layer<J>::name == L::name), ...);
+        }(std::make_index_sequence<I>{});
+        return std::string(L::name) + std::to_string(n);
+    }
+
     // The penalty part of the loss: 0.5 lambda sum W^2 over the decaying layers.
     T decay_loss() const {
         T total = 0;
@@ -442,10 +560,15 @@ private:
         return total;
     }
 
-    void forward(const Input& x) {
+    void forward(const Input& x, Mode mode) {
         boost::hana::for_each(detail::indices<body>, [&](auto i) {
             auto& node = boost::hana::at(nodes_, i);
-            node.layer.forward(input_of<decltype(i)::value>(x), node.y);
+            const auto& in = input_of<decltype(i)::value>(x);
+            using L = decltype(node.layer);
+            if constexpr (detail::ModalForward<L, std::remove_cvref_t<decltype(in)>, decltype(node.y)>)
+                node.layer.forward(in, node.y, mode);
+            else
+                node.layer.forward(in, node.y);
         });
     }
 
