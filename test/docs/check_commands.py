@@ -25,7 +25,7 @@ import json, os, pathlib, re, shlex, subprocess, sys, tempfile
 
 SOURCE = pathlib.Path(__file__).resolve().parents[2]
 TIMEOUT_S = 120
-WRAPPERS = {'/usr/bin/time': {'-f', '-o'}, 'time': set(), 'nice': {'-n'}}  # each with its flags that take a value
+WRAPPERS = {'/usr/bin/time': {'-f', '-o'}, 'time': set(), 'nice': {'-n'}, 'taskset': {'-c'}}  # each with its flags that take a value
 PYTHONS = {'python3', '/usr/bin/python3'}
 SCRIPT_DIRS = {'scripts', 'bench', '.ci', 'test'}
 # meson test's flags that take a value; its other positional arguments are test names.
