@@ -90,7 +90,7 @@ double median(std::vector<double> v) {
 // Times ctnet, each peer present (nullptr: absent) and the FMA peak in turn,
 // `rounds` times (each the median of `samples` batches), and keeps each one's
 // median round. This machine's speed drifts over seconds (a virtual machine:
-// the measured peak moved by 2.5x within one run), so the four are measured
+// the peak measured 219-254 GFLOP/s within one run on a Zen 5), so the four are measured
 // interleaved, close in time, and every ratio compares like with like.
 template <class C, class E, class O>
 Line timed(std::string name, double flops, const Options& opt, C&& c, E&& e, O&& o) {
@@ -104,7 +104,7 @@ Line timed(std::string name, double flops, const Options& opt, C&& c, E&& e, O&&
         if (which == 3) tp.push_back(bench::measured_fma_peak_gflops<float>(opt.samples));
     };
     // The order turns each round: whatever runs right after the FMA peak's
-    // all-out loop may find the clock lowered for a moment (seen: 67% of peak
+    // all-out loop may find the clock lowered for a moment (seen on a Zen 5: 67% of peak
     // measured right after it, 82% otherwise).
     for (int r = 0; r < opt.rounds; ++r)
         for (int k = 0; k < 4; ++k) one((r + k) % 4);

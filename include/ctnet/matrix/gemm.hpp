@@ -209,7 +209,7 @@ void outer_range(const T* a, const T* b, const S& sink) {
     // A result larger than L1 with a short K is written row after row
     // instead: it is most of the traffic, and column strips of it defeat the
     // prefetchers and, when its rows are 4 KiB apart, the L1's sets (the
-    // rank-1 update of a 1024 x 784 W: 35 us against 43; dz . W2 with K = 10
+    // rank-1 update of a 1024 x 784 W on a Zen 5: 35 us against 43; dz . W2 with K = 10
     // at batch 256 and H = 1024 with AVX2: 39% of peak in strips, 97% at
     // H = 1000). A longer K gets row blocks that fit L2 instead (outer()).
     constexpr std::size_t bytes_a = M * K * sizeof(T), bytes_b = K * NB * W * sizeof(T);
@@ -270,7 +270,7 @@ template <class Mode, std::size_t M, std::size_t N, std::size_t K, bool AT, std:
           bool KBlockable, class T, class Dst, class E>
 void outer(const T* a, const T* b, Dst& dst, const E& e) {
     // Only for A read transposed, the weight-gradient form: for x . W in the
-    // book's layout (100x784 * 784x50) the parts measured slower (52 us
+    // book's layout (100x784 * 784x50) the parts measured slower (Zen 5: 52 us
     // against 44), the rows of A being long streams already.
     constexpr std::size_t KC = KBlockable && AT ? outer_k_block<K, T>() : K;
     // Rows of C in blocks that stay in L2 while every column strip passes
@@ -279,7 +279,7 @@ void outer(const T* a, const T* b, Dst& dst, const E& e) {
     constexpr bool c_in_l2 = M * row_bytes <= l2_bytes / 2;
     // A read transposed with rows 2 or 4 KiB apart (dh of H = 512, 1024, 2048)
     // is copied block by block to rows that are not: 64-70% of peak against
-    // 94-98% at H = 1000 or 2040 (AVX2, dW1 at batch 100 and 256). Not for a
+    // 94-98% at H = 1000 or 2040 (Zen 5, AVX2, dW1 at batch 100 and 256). Not for a
     // rank-1 update (K = 1), which reads one line per tile.
     constexpr bool pack_a = AT && aliasing_stride<T>(lda) && K > 1;
     const Sink<Mode, Dst, E> sink{dst, e};

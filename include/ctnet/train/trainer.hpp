@@ -199,19 +199,31 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         write_reports();
     };
 
+    // The batch's sample indices. Where the data can prefetch, the next
+    // batch's are drawn at the end of a step (into `next`, from a copy of the
+    // generator, so the one saved in checkpoints is where this step leaves
+    // it) and requested then, to arrive while the step computes; the next
+    // step takes them and the copy's state instead of drawing again.
+    constexpr bool prefetching = requires { data.train.prefetch_row(std::size_t{0}); };
+    std::array<std::size_t, B> batch{}, next{};
+    Rng ahead = rng;
+    bool drawn_ahead = false;
     for (std::size_t i = run.step; i < options.iters; ++i) {
         const auto t0 = Clock::now();
-        for (std::size_t r = 0; r < B; ++r) {
-            const std::size_t k = rng.below(train_size);
-            data.train.fill_row(k, x->row_ptr(r));
-            t[r] = static_cast<std::uint32_t>(data.train.labels[k]);
+        if (drawn_ahead) {
+            batch = next;
+            rng = ahead;
+        } else {
+            for (auto& k : batch) k = rng.below(train_size);
         }
-        // The next batch's samples, from a copy of the generator (so the one
-        // saved in checkpoints is where this step leaves it), are requested
-        // now and arrive while this step computes.
-        if constexpr (requires { data.train.prefetch_row(std::size_t{0}); }) {
-            Rng ahead = rng;
-            for (std::size_t r = 0; r < B; ++r) data.train.prefetch_row(ahead.below(train_size));
+        for (std::size_t r = 0; r < B; ++r) {
+            data.train.fill_row(batch[r], x->row_ptr(r));
+            t[r] = static_cast<std::uint32_t>(data.train.labels[batch[r]]);
+        }
+        if constexpr (prefetching) {
+            ahead = rng;
+            for (auto& k : next) data.train.prefetch_row(k = ahead.below(train_size));
+            drawn_ahead = true;
         }
         const T loss = train_step(model, *x, t, opt);
         train_seconds += std::chrono::duration<double>(Clock::now() - t0).count();
