@@ -12,6 +12,7 @@
 #include "matrix/format.hpp"
 #include "matrix/matrix.hpp"
 #include "matrix/reduce.hpp"
+#include "parallel/pool.hpp"
 #include "random.hpp"
 #include "simd/packet.hpp"
 #include "train.hpp"

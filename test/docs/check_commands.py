@@ -46,6 +46,8 @@ SHORTER = {
     'build/examples/train_neuralnet --data fashion': ('run', SHORT, FASHION),
     'build/examples/train_neuralnet --data fashion --quiet': ('run', SHORT, FASHION),
     'build/examples/train_neuralnet --optimizer adam': ('run', SHORT, None),
+    'build/examples/train_neuralnet --threads 1': ('run', SHORT, None),
+    'build/examples/train_neuralnet --data fashion --threads 2': ('run', SHORT, FASHION),
     # The original MNIST is the reader's own download.
     'build/examples/train_neuralnet --data ~/mnist': ('help', [], None),
     # Needs the reader's own files; test/examples/check_csv.py writes some and trains on them.

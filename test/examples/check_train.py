@@ -55,7 +55,7 @@ def main() -> int:
             failures.append(f"the last line is not JSON: {last!r}")
         if summary and summary.get("test_acc", 0) < min_acc:
             failures.append(f"test accuracy {summary.get('test_acc')} below {min_acc}")
-        for key in ("iters", "train_acc", "test_acc", "final_loss", "wall_s", "ms_per_iter", "data"):
+        for key in ("iters", "train_acc", "test_acc", "final_loss", "wall_s", "ms_per_iter", "threads", "data"):
             if summary and key not in summary:
                 failures.append(f"summary lacks {key}")
         for name in ("metrics.csv", "training.svg", "model.ckpt"):
@@ -76,9 +76,11 @@ def main() -> int:
     # Emulated or sanitized (CTNET_TEST_SIZE=small, 20-50x slower) a shorter run is still interrupted.
     iters = "200" if os.environ.get("CTNET_TEST_SIZE") == "small" else "3000"
     with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as out:
-        run(program, "--iters", iters, "--out", whole, "--quiet")
+        # The threads change nothing (parallel/pool.hpp): the whole run on one, the interrupted run on
+        # two and its resumption on three end with the same weights, bit for bit.
+        run(program, "--iters", iters, "--out", whole, "--quiet", "--threads", "1")
         wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
-        proc = subprocess.Popen(wrapper + [program, "--iters", iters, "--out", out], stdout=subprocess.PIPE,
+        proc = subprocess.Popen(wrapper + [program, "--iters", iters, "--out", out, "--threads", "2"], stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         proc.stdout.readline()  # the data line: training has begun
         time.sleep(0.1)
@@ -88,7 +90,7 @@ def main() -> int:
             print("note: the run finished before Ctrl-C arrived; the interrupt was not exercised")
         elif proc.returncode != 130 or "add --resume" not in err:
             failures.append(f"Ctrl-C should exit 130 saying how to resume, got {proc.returncode}: {err!r}")
-        resumed = run(program, "--out", out, "--resume", "--quiet")
+        resumed = run(program, "--out", out, "--resume", "--quiet", "--threads", "3")
         if resumed.returncode != 0:
             failures.append(f"--resume failed: {resumed.stderr!r}")
         elif read_checkpoint(os.path.join(out, "model.ckpt"))[1] != read_checkpoint(os.path.join(whole, "model.ckpt"))[1]:

@@ -7,7 +7,7 @@ Usage:
   run.py HARNESS INPUT_DIR --expect-error [--rss-limit-mb MB] [--malloc-limit-mb MB]
   run.py --skip REASON
 
-The first form fuzzes for --seconds (default: $CTNET_FUZZ_SECONDS, else 45),
+The first form fuzzes for --seconds (default: $CTNET_FUZZ_SECONDS, else 20),
 starting from a copy of CORPUS_DIR so the source tree is never written. Any
 crash, sanitizer report, exception other than ctnet::Error, input slower than
 --timeout, or allocation over the limits is a finding: the input is copied to
@@ -146,8 +146,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument('harness', nargs='?')
     parser.add_argument('corpus', nargs='?')
-    parser.add_argument('--seconds', type=int, default=int(os.environ.get('CTNET_FUZZ_SECONDS', '45')),
-                        help='how long to fuzz (default: $CTNET_FUZZ_SECONDS, else 45)')
+    parser.add_argument('--seconds', type=int, default=int(os.environ.get('CTNET_FUZZ_SECONDS', '20')),
+                        help='how long to fuzz (default: $CTNET_FUZZ_SECONDS, else 20)')
     parser.add_argument('--rss-limit-mb', type=int, default=512)
     parser.add_argument('--malloc-limit-mb', type=int, default=0, help='default: the rss limit')
     parser.add_argument('--max-len', type=int, default=4096, help='the largest input the fuzzer makes')

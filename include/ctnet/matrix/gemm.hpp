@@ -125,23 +125,28 @@ constexpr Tile choose_tile() {
 }
 
 // Writes each result of a tile through the assignment's expression and mode.
+// A kernel computing one piece of a product (product.hpp's split across
+// threads) sees the piece's rows and columns from 0: i0 and j0 place it.
 template <class Mode, class Dst, class E>
 struct Sink {
     using T = typename Dst::value_type;
     using P = simd::packet_t<T>;
     Dst& dst;
     const E& e;
+    std::size_t i0 = 0, j0 = 0;
 
     CTNET_INLINE void operator()(std::size_t i, std::size_t j, P v) const {
+        i += i0, j += j0;
         store_packet<Mode, Dst::cols>(dst.data() + i * Dst::stride + j, j, e.with_product(i, j, v));
     }
     CTNET_INLINE void operator()(std::size_t i, std::size_t j, T v) const {
+        i += i0, j += j0;
         T& d = dst.data()[i * Dst::stride + j];
         d = Mode::combine(d, e.with_product(i, j, v));
     }
     // Asks for the destination's line at (i, j) ahead of the tile's store.
     CTNET_INLINE void prefetch(std::size_t i, std::size_t j) const {
-        __builtin_prefetch(dst.data() + i * Dst::stride + j, 1, 3);
+        __builtin_prefetch(dst.data() + (i0 + i) * Dst::stride + j0 + j, 1, 3);
     }
 };
 
@@ -268,7 +273,7 @@ constexpr std::size_t outer_k_block() {
 // and C in blocks of rows that stay in L2 across the stretches.
 template <class Mode, std::size_t M, std::size_t N, std::size_t K, bool AT, std::size_t lda, std::size_t ldb,
           bool KBlockable, class T, class Dst, class E>
-void outer(const T* a, const T* b, Dst& dst, const E& e) {
+void outer(const T* a, const T* b, Dst& dst, const E& e, std::size_t i0 = 0, std::size_t j0 = 0) {
     // Only for A read transposed, the weight-gradient form: for x . W in the
     // book's layout (100x784 * 784x50) the parts measured slower (Zen 5: 52 us
     // against 44), the rows of A being long streams already.
@@ -282,11 +287,11 @@ void outer(const T* a, const T* b, Dst& dst, const E& e) {
     // 94-98% at H = 1000 or 2040 (Zen 5, AVX2, dW1 at batch 100 and 256). Not for a
     // rank-1 update (K = 1), which reads one line per tile.
     constexpr bool pack_a = AT && aliasing_stride<T>(lda) && K > 1;
-    const Sink<Mode, Dst, E> sink{dst, e};
+    const Sink<Mode, Dst, E> sink{dst, e, i0, j0};
     if constexpr (KC >= K && (c_in_l2 || K <= short_k) && !pack_a) {
         outer_range<M, N, K, AT, lda, ldb>(a, b, sink);
     } else {
-        const Sink<typename Mode::continued, Dst, E> more{dst, e};
+        const Sink<typename Mode::continued, Dst, E> more{dst, e, i0, j0};
         constexpr std::size_t MC = std::min(M, std::max<std::size_t>(l2_bytes / 2 / row_bytes / 8 * 8, 8));
         auto rows = [&]<std::size_t mc>(std::size_t i0) {
             // The block's A: in place, or copied to rows ldp apart (a whole
@@ -402,14 +407,21 @@ constexpr std::size_t block_rows(std::size_t n, std::size_t unit, std::size_t ro
     return n <= rows ? n : std::max(rows, unit);
 }
 
-template <class Mode, std::size_t M, std::size_t N, std::size_t K, std::size_t lda, std::size_t ldb, class T,
-          class Dst, class E>
-void inner(const T* a, const T* b, Dst& dst, const E& e) {
+// Whether a single row of A meets B row by row (inner_row): on wide vectors,
+// when B does not fit L1. Decided for the whole product, so that a piece of
+// it sums in the same order as the whole.
+template <class T, std::size_t M, std::size_t N, std::size_t K>
+inline constexpr bool inner_streams_rows =
+    M == 1 && simd::lanes<T> >= 16 && N * ((K + simd::lanes<T> - 1) / simd::lanes<T> * simd::lanes<T>) * sizeof(T) > l1_bytes;
+
+template <class Mode, std::size_t M, std::size_t N, std::size_t K, std::size_t lda, std::size_t ldb, bool RowStream,
+          class T, class Dst, class E>
+void inner(const T* a, const T* b, Dst& dst, const E& e, std::size_t i0 = 0, std::size_t j0 = 0) {
     using P = simd::packet_t<T>;
     constexpr std::size_t W = P::size;
     constexpr std::size_t KP = (K + W - 1) / W * W;
-    const Sink<Mode, Dst, E> sink{dst, e};
-    if constexpr (M == 1 && W >= 16 && N * KP * sizeof(T) > l1_bytes) {
+    const Sink<Mode, Dst, E> sink{dst, e, i0, j0};
+    if constexpr (RowStream) {
         for (std::size_t j = 0; j < N; ++j) inner_row<4, KP, ldb>(a, b, j, sink);
         return;
     }

@@ -33,6 +33,7 @@ struct TrainSummary {
     double load_s = 0;       // reading and decoding the data files
     double ms_per_iter = 0;  // training steps alone
     std::string data;
+    std::size_t threads = 1;  // TrainOptions::threads as run (0 resolved to the core count)
 };
 
 // One line of JSON: {"iters":10000,"train_acc":...,"test_acc":...,"final_loss":...,...}.

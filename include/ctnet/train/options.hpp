@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <string>
@@ -48,6 +49,12 @@ struct TrainOptions {
     // power cut loses at most this much training. Per-epoch metrics and plots
     // are never flushed (they are rewritten whole a moment later).
     double durable_every_s = 60;
+    // Threads the steps and evaluations run on (parallel/pool.hpp): 1, the
+    // default, is the calling thread alone; 0 every core the process may use
+    // (what the programs' --threads defaults to). The results are the same,
+    // bit for bit, for every count. train() sets it for the run and puts the
+    // program's count back at the end.
+    std::size_t threads = 1;
 };
 
 // The directory of the bundled digits as installed or in the source tree
@@ -59,7 +66,7 @@ inline constexpr std::pair<const char*, double> optimizer_defaults[] = {
     {"sgd", 0.1}, {"momentum", 0.01}, {"nesterov", 0.01}, {"adagrad", 0.01}, {"rmsprop", 0.01}, {"adam", 0.001}};
 
 // Parses --data DIR|bundled|fashion, --iters N, --optimizer NAME, --lr X, --weight-decay X, --seed N, --out DIR,
-// --resume, --overwrite, --quiet and --help (also --flag=value; a boolean flag
+// --threads N (default 0: every core), --resume, --overwrite, --quiet and --help (also --flag=value; a boolean flag
 // takes =yes/no, true/false, 1/0). `bundled` is the default data. Returns
 // false after printing the help for --help; throws ctnet::Error with the
 // usage for anything it does not understand or a value out of range.
