@@ -30,6 +30,18 @@ BOOST_AUTO_TEST_CASE(defaults_are_the_book_hyperparameters) {
     BOOST_TEST(o.lr == 0.1);
     BOOST_TEST(o.seed == 0u);
     BOOST_TEST(!o.quiet);
+    BOOST_TEST(o.threads == 0u);                    // the programs: every core
+    BOOST_TEST(ctnet::TrainOptions{}.threads == 1u);  // the API: the caller's thread
+}
+
+BOOST_AUTO_TEST_CASE(threads_are_a_count_and_allowed_when_resuming) {
+    BOOST_TEST(parse({"--threads", "2"}).threads == 2u);
+    BOOST_TEST(parse({"--threads=1"}).threads == 1u);
+    BOOST_TEST(parse({"--resume", "--threads", "3"}).threads == 3u);  // the result does not depend on it
+    BOOST_CHECK_EXCEPTION(parse({"--threads", "two"}), ctnet::Error,
+                          [](const ctnet::Error& e) { return mentions(e, "--threads takes a whole number up to 1024"); });
+    BOOST_CHECK_EXCEPTION(parse({"--threads", "5000"}), ctnet::Error,
+                          [](const ctnet::Error& e) { return mentions(e, "--threads takes a whole number up to 1024"); });
 }
 
 BOOST_AUTO_TEST_CASE(every_flag_in_both_spellings) {
@@ -110,7 +122,7 @@ BOOST_AUTO_TEST_CASE(resume_and_overwrite_choose_what_happens_to_another_runs_fi
 BOOST_AUTO_TEST_CASE(help_describes_every_flag) {
     const std::string u = ctnet::train_usage("train_neuralnet");
     for (const char* flag : {"--data", "--iters", "--optimizer", "--lr", "--weight-decay", "--seed", "--out", "--resume", "--overwrite", "--quiet",
-                             "--help"})
+                             "--threads", "--help"})
         BOOST_TEST(u.find(flag) != std::string::npos);
 }
 
