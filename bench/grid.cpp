@@ -81,12 +81,6 @@ struct Line {
     double flops, ctnet_ns, eigen_ns = 0, blas_ns = 0, peak = 0;
 };
 
-// The median of v (taken by value: reordered).
-double median(std::vector<double> v) {
-    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
-    return v[v.size() / 2];
-}
-
 // Times ctnet, each peer present (nullptr: absent) and the FMA peak in turn,
 // `rounds` times (each the median of `samples` batches), and keeps each one's
 // median round. This machine's speed drifts over seconds (a virtual machine:
@@ -108,8 +102,8 @@ Line timed(std::string name, double flops, const Options& opt, C&& c, E&& e, O&&
     // measured right after it, 82% otherwise).
     for (int r = 0; r < opt.rounds; ++r)
         for (int k = 0; k < 4; ++k) one((r + k) % 4);
-    return {std::move(name), flops, median(tc), te.empty() ? 0.0 : median(te), to.empty() ? 0.0 : median(to),
-            median(tp)};
+    return {std::move(name), flops, bench::median(tc), te.empty() ? 0.0 : bench::median(te),
+            to.empty() ? 0.0 : bench::median(to), bench::median(tp)};
 }
 
 void print_header() {

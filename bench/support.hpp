@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <utility>
 #include <vector>
 
 #include "ctnet/simd/packet.hpp"
@@ -16,6 +17,12 @@ namespace bench {
 template <class T>
 inline void keep(T const& value) {
     __asm__ volatile("" : : "r,m"(value) : "memory");
+}
+
+// The median of v (taken by value: reordered).
+inline double median(std::vector<double> v) {
+    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
+    return v[v.size() / 2];
 }
 
 // Median over `samples` timed batches of one call's time, in nanoseconds; each
@@ -40,8 +47,7 @@ double median_ns(F&& f, int samples = 31) {
         for (long r = 0; r < reps; ++r) f();
         times.push_back(std::chrono::duration<double, std::nano>(clock::now() - t0).count() / reps);
     }
-    std::nth_element(times.begin(), times.begin() + samples / 2, times.end());
-    return times[samples / 2];
+    return median(std::move(times));
 }
 
 // `chains` independent FMA chains on register-resident packets, `steps` times.

@@ -12,7 +12,6 @@
 // (Amdahl: s = (N / speedup - 1) / (N - 1)).
 #include <fmt/core.h>
 
-#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdint>
@@ -34,11 +33,6 @@ struct Options {
     int rounds = 5, samples = 7;
 };
 
-double median(std::vector<double> v) {
-    std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(v.size() / 2), v.end());
-    return v[v.size() / 2];
-}
-
 // f timed on 1 thread and on n, `rounds` times in alternating order: the median of each.
 template <class F>
 std::array<double, 2> one_and_n(const Options& opt, std::size_t n, F&& f) {
@@ -49,7 +43,7 @@ std::array<double, 2> one_and_n(const Options& opt, std::size_t n, F&& f) {
             ctnet::ThreadCount scope(many ? n : 1);
             (many ? tn : t1).push_back(bench::median_ns(f, opt.samples));
         }
-    return {median(t1), median(tn)};
+    return {bench::median(t1), bench::median(tn)};
 }
 
 void report(const char* what, double flops, std::array<double, 2> t, std::size_t n) {
@@ -129,6 +123,10 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "usage: bench_threads [--threads N] [--rounds R] [--samples S]\n");
             return 2;
         }
+    }
+    if (opt.rounds < 1 || opt.samples < 1) {
+        fmt::print(stderr, "bench_threads: --rounds and --samples take at least 1\n");
+        return 2;
     }
     const std::size_t n = opt.threads ? opt.threads : ctnet::available_cores();
     fmt::print("ctnet on 1 and {} threads ({} backend, float); {} cores available\n", n, ctnet::simd::backend_name,

@@ -37,6 +37,8 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
+    if args.threads < 2 or args.runs < 1:
+        parser.error("--threads must be at least 2 (it is compared with 1) and --runs at least 1")
     keys = ("process_s", "wall_s", "load_s", "ms_per_iter")
     runs = {1: [], args.threads: []}
     with tempfile.TemporaryDirectory() as out:
@@ -44,16 +46,19 @@ def main() -> int:
             for n in ((1, args.threads) if r % 2 == 0 else (args.threads, 1)):
                 runs[n].append(one_run(args.program, args.data, n, out))
     median = {n: {k: statistics.median(s[k] for s in runs[n]) for k in keys} for n in runs}
+    results = {(s["train_acc"], s["test_acc"], s["final_loss"]) for n in runs for s in runs[n]}
     for n in runs:
-        results = {(s["train_acc"], s["test_acc"], s["final_loss"]) for s in runs[n]}
-        print(f"{n:>2} thread(s): " + "  ".join(f"{k} {median[n][k]:.4f}" for k in keys) +
-              f"  (train_acc, test_acc, final_loss) {sorted(results)}")
+        print(f"{n:>2} thread(s): " + "  ".join(f"{k} {median[n][k]:.4f}" for k in keys))
+    print(f"(train_acc, test_acc, final_loss) of every run: {sorted(results)}")
+    if len(results) != 1:
+        sys.exit("the thread counts gave different results, which ctnet promises they never do")
     one, many = median[1], median[args.threads]
+    steps_s = runs[1][0]["iters"] / 1000  # ms_per_iter times this: the steps' seconds
     print(f"speedup on {args.threads} threads: whole process {one['process_s'] / many['process_s']:.2f}x, "
           f"training and evaluation (wall_s) {one['wall_s'] / many['wall_s']:.2f}x, "
           f"steps (ms_per_iter) {one['ms_per_iter'] / many['ms_per_iter']:.2f}x, "
           f"loading {one['load_s'] / many['load_s']:.2f}x; evaluation alone "
-          f"{(one['wall_s'] - one['ms_per_iter'] * 10) / (many['wall_s'] - many['ms_per_iter'] * 10):.2f}x")
+          f"{(one['wall_s'] - one['ms_per_iter'] * steps_s) / (many['wall_s'] - many['ms_per_iter'] * steps_s):.2f}x")
     return 0
 
 

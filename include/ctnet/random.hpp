@@ -20,17 +20,22 @@
 
 namespace ctnet::inline CTNET_ABI {
 
+namespace detail {
+// SplitMix64's increment and output mix: spreads any 64-bit input (0
+// included) into a well-mixed word. Rng's seeding and layer_seed use it.
+inline constexpr std::uint64_t splitmix64_gamma = 0x9E3779B97F4A7C15ull;
+constexpr std::uint64_t splitmix64_mix(std::uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+}  // namespace detail
+
 class Rng {
 public:
     explicit Rng(std::uint64_t seed) {
         // SplitMix64 spreads any seed (0 included) over the 256-bit state.
-        for (auto& word : s_) {
-            seed += 0x9E3779B97F4A7C15ull;
-            std::uint64_t z = seed;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-            word = z ^ (z >> 31);
-        }
+        for (auto& word : s_) word = detail::splitmix64_mix(seed += detail::splitmix64_gamma);
     }
 
     std::uint64_t next() {

@@ -125,8 +125,9 @@ constexpr Tile choose_tile() {
 }
 
 // Writes each result of a tile through the assignment's expression and mode.
-// A kernel computing one piece of a product (product.hpp's split across
-// threads) sees the piece's rows and columns from 0: i0 and j0 place it.
+// A kernel computing one block of a product (a block of rows in L2, or
+// product.hpp's piece for a thread) sees its rows and columns from 0: i0
+// and j0 place it.
 template <class Mode, class Dst, class E>
 struct Sink {
     using T = typename Dst::value_type;
@@ -182,16 +183,6 @@ CTNET_INLINE void outer_tile(const T* CTNET_RESTRICT a, const T* CTNET_RESTRICT 
     CTNET_UNROLL for (std::size_t r = 0; r < MR; ++r)
         CTNET_UNROLL for (std::size_t p = 0; p < NP; ++p) sink(i0 + r, j0 + p * W, acc[r][p]);
 }
-
-// The rows i_base .. of a block, seen by a kernel as rows 0 ..
-template <class S>
-struct RowOffset {
-    const S& sink;
-    std::size_t i_base;
-    template <class V>
-    CTNET_INLINE void operator()(std::size_t i, std::size_t j, V v) const { sink(i_base + i, j, v); }
-    CTNET_INLINE void prefetch(std::size_t i, std::size_t j) const { sink.prefetch(i_base + i, j); }
-};
 
 // At most this many k a product is "short": its result is most of its traffic.
 inline constexpr std::size_t short_k = 32;
@@ -287,33 +278,31 @@ void outer(const T* a, const T* b, Dst& dst, const E& e, std::size_t i0 = 0, std
     // 94-98% at H = 1000 or 2040 (Zen 5, AVX2, dW1 at batch 100 and 256). Not for a
     // rank-1 update (K = 1), which reads one line per tile.
     constexpr bool pack_a = AT && aliasing_stride<T>(lda) && K > 1;
-    const Sink<Mode, Dst, E> sink{dst, e, i0, j0};
     if constexpr (KC >= K && (c_in_l2 || K <= short_k) && !pack_a) {
-        outer_range<M, N, K, AT, lda, ldb>(a, b, sink);
+        outer_range<M, N, K, AT, lda, ldb>(a, b, Sink<Mode, Dst, E>{dst, e, i0, j0});
     } else {
-        const Sink<typename Mode::continued, Dst, E> more{dst, e, i0, j0};
         constexpr std::size_t MC = std::min(M, std::max<std::size_t>(l2_bytes / 2 / row_bytes / 8 * 8, 8));
-        auto rows = [&]<std::size_t mc>(std::size_t i0) {
+        auto rows = [&]<std::size_t mc>(std::size_t ib) {
+            const Sink<Mode, Dst, E> first{dst, e, i0 + ib, j0};
+            const Sink<typename Mode::continued, Dst, E> more{dst, e, i0 + ib, j0};
             // The block's A: in place, or copied to rows ldp apart (a whole
             // number of cache lines, and not an aliasing stride).
             constexpr std::size_t lp = (mc + 15) / 16 * 16;
             constexpr std::size_t ldp = pack_a ? (aliasing_stride<T>(lp) ? lp + 16 : lp) : lda;
-            const T* ab = AT ? a + i0 : a + i0 * lda;
+            const T* ab = AT ? a + ib : a + ib * lda;
             if constexpr (pack_a) {
                 T* p = scratch<T>(K * ldp);
                 for (std::size_t k = 0; k < K; ++k)
-                    for (std::size_t i = 0; i < mc; ++i) p[k * ldp + i] = a[k * lda + i0 + i];
+                    for (std::size_t i = 0; i < mc; ++i) p[k * ldp + i] = a[k * lda + ib + i];
                 ab = p;
             }
             const auto at = [&](std::size_t k) { return AT ? ab + k * ldp : ab + k; };
-            outer_range<mc, N, KC, AT, ldp, ldb>(at(0), b, RowOffset<decltype(sink)>{sink, i0});
+            outer_range<mc, N, KC, AT, ldp, ldb>(at(0), b, first);
             if constexpr (KC < K) {
                 for (std::size_t pc = 1; pc < K / KC; ++pc)
-                    outer_range<mc, N, KC, AT, ldp, ldb>(at(pc * KC), b + pc * KC * ldb,
-                                                         RowOffset<decltype(more)>{more, i0});
+                    outer_range<mc, N, KC, AT, ldp, ldb>(at(pc * KC), b + pc * KC * ldb, more);
                 if constexpr (K % KC != 0)
-                    outer_range<mc, N, K % KC, AT, ldp, ldb>(at(K / KC * KC), b + K / KC * KC * ldb,
-                                                             RowOffset<decltype(more)>{more, i0});
+                    outer_range<mc, N, K % KC, AT, ldp, ldb>(at(K / KC * KC), b + K / KC * KC * ldb, more);
             }
         };
         for (std::size_t ic = 0; ic < M / MC; ++ic) rows.template operator()<MC>(ic * MC);

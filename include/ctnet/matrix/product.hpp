@@ -100,8 +100,9 @@ inline constexpr bool linear_in_product<Binary<F, L, R>> =
     (std::is_same_v<F, DivOp> && linear_in_product<bare_t<L>> && is_constant_node<bare_t<R>>);
 
 // ---- products across threads (parallel/pool.hpp) ------------------------
-// Below this many multiply-adds a product stays on its caller: handing a
-// piece to another thread and waiting for it back costs about a microsecond.
+// The least work of a piece, in multiply-adds (so a product of fewer than
+// twice this stays on its caller): handing a piece to another thread and
+// waiting for it back costs about a microsecond.
 inline constexpr std::size_t parallel_min_work = std::size_t(1) << 17;
 
 // How many pieces to cut `units` rows or column packets into, at most `cap`,

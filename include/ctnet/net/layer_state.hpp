@@ -33,10 +33,7 @@ namespace ctnet::inline CTNET_ABI::detail {
 // adding a Dropout changes none of the weights the model draws from its seed,
 // and two Dropouts draw different masks.
 constexpr std::uint64_t layer_seed(std::uint64_t seed, std::size_t index) {
-    std::uint64_t z = (seed ^ 0x6C617965725F726Eull) + 0x9E3779B97F4A7C15ull * (static_cast<std::uint64_t>(index) + 1);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return splitmix64_mix((seed ^ 0x6C617965725F726Eull) + splitmix64_gamma * (static_cast<std::uint64_t>(index) + 1));
 }
 
 template <class L>

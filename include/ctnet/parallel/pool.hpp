@@ -10,12 +10,12 @@
 //
 //     { ctnet::ThreadCount scope(2); net.sgd_step(x, t, lr); }
 //
-// With n threads every product large enough to share (about 1e5
-// multiply-adds and up) is cut into a fixed number of pieces along one of
-// its result's dimensions, and the pieces are divided among the threads; so
-// are element-wise assignments over large matrices. Everything else (a
-// layer's own loops, the loss, drawing batches) stays on the calling
-// thread. A piece is computed by the same kernel, in the same order of
+// With n threads every product large enough to share (2^18, about 2.6e5,
+// multiply-adds and up: at least two pieces of 2^17) is cut into a fixed
+// number of pieces along one of its result's dimensions, and the pieces are
+// divided among the threads; so are the rows of the batches ctnet::train
+// gathers. Everything else (element-wise assignments, a layer's own loops,
+// the loss, drawing batches) stays on the calling thread. A piece is computed by the same kernel, in the same order of
 // operations, whichever thread takes it: the results are the same, bit for
 // bit, for every thread count, 1 included (test/parallel/pool.cpp).
 //

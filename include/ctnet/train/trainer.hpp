@@ -134,7 +134,7 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     }
 
     // The run's threads (options.threads), the program's count back at the end.
-    const ThreadCount threads(options.threads);
+    const ThreadCount run_threads(options.threads);
     auto x = std::make_unique<typename Model::Input>();
     std::array<std::uint32_t, B> t{};
     std::vector<EpochMetrics>& epochs = run.epochs;
