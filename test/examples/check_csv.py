@@ -37,7 +37,10 @@ def samples(rng, n):
 
 def run(program, *args):
     wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
-    return subprocess.run(wrapper + [program, *args], capture_output=True, text=True, timeout=600)
+    # Emulated (qemu), one thread: threads spinning on shared emulated cores crawl there
+    # (the programs default to every core).
+    one = ["--threads", "1"] if os.environ.get("CTNET_EMULATED") else []
+    return subprocess.run(wrapper + [program, *args, *one], capture_output=True, text=True, timeout=600)
 
 
 def main():

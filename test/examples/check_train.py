@@ -20,9 +20,16 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from kill_training import read_checkpoint  # noqa: E402
 
 
-def run(program, *args):
+def command(program, *args):
+    """The command line for program: under the exe wrapper, and emulated (qemu) on one thread, where
+    threads spinning on shared emulated cores crawl (the programs default to every core)."""
     wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
-    return subprocess.run(wrapper + [program, *args], capture_output=True, text=True, timeout=600)
+    one = ["--threads", "1"] if os.environ.get("CTNET_EMULATED") and "--threads" not in args else []
+    return wrapper + [program, *args, *one]
+
+
+def run(program, *args):
+    return subprocess.run(command(program, *args), capture_output=True, text=True, timeout=600)
 
 
 def main() -> int:
@@ -78,11 +85,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as whole, tempfile.TemporaryDirectory() as out:
         # The threads change nothing (parallel/pool.hpp): the whole run on one, the interrupted run on
         # two and its resumption on three end with the same weights, bit for bit.
-        # Emulated (qemu), one thread throughout: spinning threads on shared cores crawl there.
-        threads = (lambda n: ["--threads", "1" if os.environ.get("CTNET_EMULATED") else n])
+        threads = (lambda n: ["--threads", "1" if os.environ.get("CTNET_EMULATED") else n])  # see command()
         run(program, "--iters", iters, "--out", whole, "--quiet", *threads("1"))
-        wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
-        proc = subprocess.Popen(wrapper + [program, "--iters", iters, "--out", out, *threads("2")], stdout=subprocess.PIPE,
+        proc = subprocess.Popen(command(program, "--iters", iters, "--out", out, *threads("2")), stdout=subprocess.PIPE,
                                 stderr=subprocess.PIPE, text=True)
         proc.stdout.readline()  # the data line: training has begun
         time.sleep(0.1)
@@ -100,8 +105,7 @@ def main() -> int:
     # A result that cannot be written is a failure, not exit 0.
     if os.path.exists("/dev/full"):
         with tempfile.TemporaryDirectory() as out, open("/dev/full", "w") as full:
-            wrapper = shlex.split(os.environ.get("MESON_EXE_WRAPPER", ""))
-            lost = subprocess.run(wrapper + [program, "--iters", "100", "--out", out], stdout=full,
+            lost = subprocess.run(command(program, "--iters", "100", "--out", out), stdout=full,
                                   stderr=subprocess.PIPE, text=True, timeout=600)
             if lost.returncode != 1 or "cannot write the output" not in lost.stderr:
                 failures.append(f"writing to /dev/full should exit 1, got {lost.returncode}: {lost.stderr!r}")
