@@ -58,11 +58,14 @@ namespace parallel {
 // Work on the chunks [first, last) of a job, with the job's data.
 using RangeFn = void (*)(const void* job, std::size_t first, std::size_t last);
 
-// Runs chunks 0 .. chunks - 1 of a job: thread t of n takes the contiguous
-// chunks [t * chunks / n, (t + 1) * chunks / n), the caller taking t = 0, and
-// the call returns when every chunk is done. On the caller alone when the
-// pool has one thread, inside another job's chunk, or while another thread
-// of the program uses the pool. fn must not throw.
+// Runs chunks 0 .. chunks - 1 of a job and returns when every chunk is done.
+// The chunks are grouped into at most 4 contiguous blocks per thread, and the
+// threads, the caller among them, claim blocks until none is left: which
+// thread runs a chunk is decided at run time, so a chunk's work must not
+// depend on it. A worker whose core is busy elsewhere leaves its blocks to
+// the others. On the caller alone when the pool has one thread, inside
+// another job's chunk, or while another thread of the program uses the pool.
+// fn must not throw.
 void for_chunks(std::size_t chunks, RangeFn fn, const void* job);
 
 // The same for any callable f(first, last).
