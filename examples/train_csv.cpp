@@ -52,7 +52,7 @@ int main(int argc, char** argv) try {
     if (options.output == ctnet::OutputPolicy::resume) ctnet::take_resumed_settings(options);
     options.data = train_file;
     options.stop = ctnet::interrupt_flag();
-    ctnet::set_threads(options.threads);  // --threads (0: every core)
+    ctnet::set_threads(*options.threads);  // --threads (0: every core)
 
     const ctnet::CsvDataSet data = ctnet::read_csv_dataset(train_file, test_file, csv);
     if (!options.quiet)

@@ -24,7 +24,7 @@ int main(int argc, char** argv) try {
     // Resumed, the run's own settings from its checkpoint: data, steps, optimizer, rate, seed.
     if (options.output == ctnet::OutputPolicy::resume) ctnet::take_resumed_settings(options);
     options.stop = ctnet::interrupt_flag();  // Ctrl-C: finish the step, save, exit
-    ctnet::set_threads(options.threads);     // --threads: loading, steps and evaluations (0: every core)
+    ctnet::set_threads(*options.threads);     // --threads: loading, steps and evaluations (0: every core)
 
     const auto t0 = std::chrono::steady_clock::now();
     const ctnet::MnistRaw mnist = ctnet::read_mnist(options.data);  // bytes; train() normalises each batch

@@ -6,3 +6,4 @@
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
 #include "data/mnist.hpp"
+#include "data/subset.hpp"

@@ -1,6 +1,8 @@
 // train.hpp — training: the loop, its options, progress, metrics files and the summary.
 #pragma once
 
+#include "train/batches.hpp"
+#include "train/chart.hpp"
 #include "train/metrics.hpp"
 #include "train/options.hpp"
 #include "train/output_dir.hpp"

@@ -54,6 +54,14 @@ SHORTER = {
     'build/examples/train_csv --train flowers_train.csv --test flowers_test.csv --label species': ('help', [], None),
     # Needs an interrupted run; test/train/trainer.cpp and check_train.py resume them.
     'build/examples/train_neuralnet --out out --resume': ('help', [], None),
+    # The chapter-6 experiments take seconds each with the book's settings
+    # (test/examples/check_experiments.py runs them so): here a few steps.
+    'build/examples/optimizer_compare_mnist': ('run', ['--iters', '50'], None),
+    'build/examples/weight_init_compare': ('run', ['--iters', '50'], None),
+    'build/examples/batch_norm_test': ('run', ['--epochs', '2', '--scales', '2'], None),
+    'build/examples/overfit_weight_decay': ('run', ['--epochs', '3'], None),
+    'build/examples/overfit_dropout': ('run', ['--epochs', '3'], None),
+    'build/examples/hyperparameter_optimization': ('run', ['--trials', '2', '--epochs', '2'], None),
     # Timing runs: seconds each, no flags, and the AVX-512 ones need a CPU
     # that has it. That the build defines them is checked.
     'build/bench/': ('exists', [], None),

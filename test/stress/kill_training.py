@@ -89,9 +89,11 @@ def read_checkpoint(path):
 
 def run_history(section):
     """(step, iters, epochs measured) from a run section (docs/checkpoint_format.md)."""
+    (version,) = struct.unpack_from("<I", section, 0)
     pos = 4
     iters, _seed, _batch = struct.unpack_from("<QQQ", section, pos)
-    pos += 24 + 8 + 8  # and the learning rate and weight decay
+    # the learning rate, weight decay and (version 2) the rate in force
+    pos += 24 + 8 + 8 + (8 if version >= 2 else 0)
     (n,) = struct.unpack_from("<I", section, pos)
     pos += 4 + n
     _train, _test, _fp, step = struct.unpack_from("<QQQQ", section, pos)

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -58,17 +59,27 @@ std::vector<std::vector<float>> params(Model& m) {
 
 // Trains `iters` steps with Adam in one go, then again stopped by `stop` and
 // resumed (as often as it takes), and says whether both end with the same
-// parameters, bit for bit. `make_stopper` sets the flag at some moment.
+// parameters and rate, bit for bit. `make_stopper` sets the flag at some
+// moment; with `stop_after_epochs` each epoch's hook sets it too. Both runs
+// follow `schedule` (TrainOptions::on_epoch), if given.
 template <class Stopper>
-bool interrupted_run_resumes_exactly(std::size_t iters, Stopper make_stopper) {
+bool interrupted_run_resumes_exactly(std::size_t iters, Stopper make_stopper,
+                                     const std::function<void(ctnet::EpochEnd&)>& schedule = {},
+                                     bool stop_after_epochs = false) {
     TempDir whole, parts;
     ctnet::Model<TwoLayerNet, float, 100> a(ctnet::Init::he(), 5);
     ctnet::Adam adam_a{0.001};
-    ctnet::train(a, digits(), adam_a, options(whole.path, iters, 0.001, 5));
+    auto whole_options = options(whole.path, iters, 0.001, 5);
+    whole_options.on_epoch = schedule;
+    ctnet::train(a, digits(), adam_a, whole_options);
 
     std::atomic<bool> stop{false};
     auto o = options(parts.path, iters, 0.001, 5);
     o.stop = &stop;
+    o.on_epoch = [&](ctnet::EpochEnd& end) {
+        if (schedule) schedule(end);
+        if (stop_after_epochs) stop = true;
+    };
     for (int attempt = 0;; ++attempt) {
         BOOST_TEST_REQUIRE(attempt < 1000);
         // A fresh process each time: a new model, a new optimizer, all state from the checkpoint.
@@ -81,7 +92,7 @@ bool interrupted_run_resumes_exactly(std::size_t iters, Stopper make_stopper) {
             if (stopper.joinable()) stopper.join();
             const std::string csv_whole = read_text(whole.path / "metrics.csv"), csv_parts = read_text(parts.path / "metrics.csv");
             BOOST_TEST(std::count(csv_whole.begin(), csv_whole.end(), '\n') == std::count(csv_parts.begin(), csv_parts.end(), '\n'));
-            return params(a) == params(b);
+            return params(a) == params(b) && adam_a.lr == adam_b.lr;
         } catch (const ctnet::Interrupted& e) {
             if (stopper.joinable()) stopper.join();
             BOOST_TEST(std::string(e.what()).find("add --resume") != std::string::npos);
@@ -165,8 +176,42 @@ BOOST_AUTO_TEST_CASE(a_run_that_learns_nothing_is_an_error_not_a_result) {
 BOOST_AUTO_TEST_CASE(a_learning_rate_that_rounds_to_zero_is_refused) {
     TempDir dir;
     BOOST_CHECK_EXCEPTION(run(dir.path, 10, 1e-320, 0), ctnet::Error, [](const ctnet::Error& e) {
-        return std::string(e.what()).find("would round to 0") != std::string::npos;
+        return std::string(e.what()).find("where it is 0") != std::string::npos;
     });
+}
+
+BOOST_AUTO_TEST_CASE(an_epoch_hook_sees_every_epoch_and_schedules_the_rate) {
+    TempDir dir;
+    ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), 3);
+    ctnet::Sgd sgd{0.1};
+    auto o = options(dir.path, 250, 0.1, 3);  // 80 steps an epoch: measured after steps 1, 81, 161, 241 and 250
+    std::vector<std::size_t> seen;
+    std::vector<double> rates;
+    const auto halve = ctnet::step_decay(0.5);
+    o.on_epoch = [&](ctnet::EpochEnd& end) {
+        BOOST_TEST(end.epochs.size() == seen.size() + 1);  // the whole history, this epoch last
+        BOOST_TEST(end.iters == 250u);
+        seen.push_back(end.epochs.back().iteration);
+        rates.push_back(end.lr);
+        halve(end);
+    };
+    ctnet::train(net, digits(), sgd, o);
+    BOOST_TEST(seen == (std::vector<std::size_t>{1, 81, 161, 241, 250}), boost::test_tools::per_element());
+    BOOST_TEST(rates == (std::vector<double>{0.1, 0.1, 0.05, 0.025, 0.0125}), boost::test_tools::per_element());
+    BOOST_TEST(sgd.lr == 0.0125);  // the last call's change applies to no step: ignored
+    BOOST_TEST(read_text(dir.path / "training.svg").find("lr 0.0125 (from 0.1)") != std::string::npos);
+
+    // A rate the network's type cannot hold stops the run, naming the hook.
+    TempDir bad;
+    ctnet::Model<TwoLayerNet, float, 100> net2(ctnet::Init::gaussian(0.01), 3);
+    ctnet::Sgd sgd2{0.1};
+    auto o2 = options(bad.path, 250, 0.1, 3);
+    o2.on_epoch = [](ctnet::EpochEnd& end) { end.lr = 0; };
+    BOOST_CHECK_EXCEPTION(ctnet::train(net2, digits(), sgd2, o2), ctnet::Error, [](const ctnet::Error& e) {
+        return std::string(e.what()).find("TrainOptions::on_epoch") != std::string::npos;
+    });
+    BOOST_CHECK_THROW(ctnet::step_decay(0), ctnet::Error);
+    BOOST_CHECK_THROW(ctnet::step_decay(0.5, 0), ctnet::Error);
 }
 
 BOOST_AUTO_TEST_CASE(another_runs_files_are_refused_unless_overwritten) {
@@ -217,6 +262,10 @@ BOOST_AUTO_TEST_CASE(an_interrupted_run_resumes_to_the_same_model_bit_for_bit) {
     // boundaries. Not emulated: under qemu a step is 300x slower and the
     // restarts took minutes (the emulated kill test, train-kill-resume, is off
     // too; the sanitized run keeps both).
+    // Stopped right after each epoch's hook halved the rate: the resumed run
+    // must take the rate from the checkpoint, as its hook is not called again.
+    BOOST_TEST(interrupted_run_resumes_exactly(
+        small ? 170 : 250, [](std::atomic<bool>&) { return std::thread(); }, ctnet::step_decay(0.5), true));
     if (std::getenv("CTNET_EMULATED") != nullptr) return;
     BOOST_TEST(interrupted_run_resumes_exactly(small ? 120 : 300, [n = 0](std::atomic<bool>& stop) mutable {
         const auto delay = std::chrono::microseconds(1000 << std::min(++n, 16));

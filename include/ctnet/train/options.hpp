@@ -5,10 +5,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
+#include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
 #include "../config.hpp"
+#include "metrics.hpp"
 
 namespace ctnet {
 
@@ -25,6 +29,27 @@ enum class OutputPolicy {
     overwrite,  // replace the other run's files
     resume,     // continue the run whose checkpoint is there, exactly where it stopped
 };
+
+// What TrainOptions::on_epoch is shown after each measured epoch, and the
+// learning rate it may change.
+struct EpochEnd {
+    std::span<const EpochMetrics> epochs;  // every epoch measured so far, this one last
+    std::size_t iters;                     // the steps the whole run takes
+    double lr;                             // the optimizer's rate: a new value applies from the next step
+};
+
+// A step schedule for TrainOptions::on_epoch: the rate times `factor` after
+// every `every` epochs (epoch 0 is measured after the first step, so the
+// first change comes after epoch `every`).
+//
+//     options.on_epoch = ctnet::step_decay(0.5, 2);   // halve the rate every two epochs
+inline std::function<void(EpochEnd&)> step_decay(double factor, std::size_t every = 1) {
+    if (!(factor > 0) || every == 0) throw Error("step_decay: the factor must be positive and the period at least 1");
+    return [factor, every](EpochEnd& end) {
+        const std::size_t epoch = end.epochs.back().epoch;
+        if (epoch > 0 && epoch % every == 0) end.lr *= factor;
+    };
+}
 
 // What the book's train_neuralnet.py fixes in code, as options.
 struct TrainOptions {
@@ -49,12 +74,22 @@ struct TrainOptions {
     // power cut loses at most this much training. Per-epoch metrics and plots
     // are never flushed (they are rewritten whole a moment later).
     double durable_every_s = 60;
-    // Threads the steps and evaluations run on (parallel/pool.hpp): 1, the
-    // default, is the calling thread alone; 0 every core the process may use
-    // (what the programs' --threads defaults to). The results are the same,
-    // bit for bit, for every count. train() sets it for the run and puts the
-    // program's count back at the end.
-    std::size_t threads = 1;
+    // Threads the steps and evaluations run on (parallel/pool.hpp): unset, the
+    // default, keeps what the program set with set_threads (1 unless it did);
+    // 0 is every core the process may use (what the programs' --threads
+    // defaults to). The results are the same, bit for bit, for every count.
+    // When set, train() uses it for the run and puts the program's count back
+    // at the end.
+    std::optional<std::size_t> threads;
+    // Called after each epoch's measurement, before its checkpoint: a
+    // learning-rate schedule sets end.lr (step_decay above), a program may log
+    // or plot. The rate in force is saved in every checkpoint, and a resumed
+    // run is shown only the epochs it measures itself, with the whole history:
+    // a hook that decides from what it is given alone (not from earlier calls)
+    // resumes to the run that never stopped, bit for bit. A rate that is not
+    // positive and normal in the network's type is an error; after the final
+    // measurement the hook is called too, and a new rate is ignored.
+    std::function<void(EpochEnd&)> on_epoch;
 };
 
 // The directory of the bundled digits as installed or in the source tree

@@ -23,6 +23,8 @@ struct RunState {
     // The settings the run was started with; a resume must use the same ones.
     std::uint64_t iters = 0, seed = 0, batch = 0;
     double lr = 0, weight_decay = 0;
+    // The optimizer's rate when saved: lr, unless TrainOptions::on_epoch changed it.
+    double lr_now = 0;
     // The data it trains on: sizes and a checksum of the labels, so a resume
     // on other data is refused, wherever the files now lie.
     std::string data;
@@ -37,7 +39,7 @@ struct RunState {
 };
 
 namespace detail::run_state {
-inline constexpr std::uint32_t version = 1;
+inline constexpr std::uint32_t version = 2;  // 2 added lr_now; 1 is still read
 }
 
 // The "run" checkpoint section of state.
@@ -48,6 +50,7 @@ inline CheckpointSection run_section(const RunState& s) {
     for (const std::uint64_t v : {s.iters, s.seed, s.batch}) ck::put(out, v);
     ck::put(out, s.lr);
     ck::put(out, s.weight_decay);
+    ck::put(out, s.lr_now);
     ck::put_string(out, s.data);
     for (const std::uint64_t v : {s.train_size, s.test_size, s.data_fingerprint, s.step}) ck::put(out, v);
     for (const std::uint64_t w : s.rng) ck::put(out, w);
@@ -69,13 +72,15 @@ inline RunState parse_run_section(const std::vector<CheckpointSection>& sections
         throw Error("checkpoint " + path.string() +
                     " holds no training run to resume (it was saved by save_checkpoint alone, or by an older ctnet)");
     detail::checkpoint::Reader r(section->bytes, "checkpoint " + path.string() + ", run section");
-    if (const auto v = r.get<std::uint32_t>("version"); v != detail::run_state::version)
-        r.fail("run state version " + std::to_string(v) + ", this ctnet reads version " +
+    const auto version = r.get<std::uint32_t>("version");
+    if (version != detail::run_state::version && version != 1)
+        r.fail("run state version " + std::to_string(version) + ", this ctnet reads versions 1 to " +
                std::to_string(detail::run_state::version));
     RunState s;
     for (std::uint64_t* v : {&s.iters, &s.seed, &s.batch}) *v = r.get<std::uint64_t>("settings");
     s.lr = r.get<double>("learning rate");
     s.weight_decay = r.get<double>("weight decay");
+    s.lr_now = version >= 2 ? r.get<double>("learning rate now") : s.lr;
     s.data = r.get_string("data");
     for (std::uint64_t* v : {&s.train_size, &s.test_size, &s.data_fingerprint, &s.step}) *v = r.get<std::uint64_t>("position");
     for (std::uint64_t& w : s.rng) w = r.get<std::uint64_t>("random state");
@@ -90,7 +95,7 @@ inline RunState parse_run_section(const std::vector<CheckpointSection>& sections
         for (double* v : {&e.train_loss, &e.train_acc, &e.test_loss, &e.test_acc, &e.seconds}) *v = r.get<double>("metrics");
     }
     r.expect_end("the last epoch");
-    if (s.step > s.iters || s.batch == 0 || !(s.lr > 0))
+    if (s.step > s.iters || s.batch == 0 || !(s.lr > 0) || !(s.lr_now > 0))
         r.fail("inconsistent run state (step " + std::to_string(s.step) + " of " + std::to_string(s.iters) + ")");
     return s;
 }

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -24,6 +25,7 @@
 #include "../optim/step.hpp"
 #include "../parallel/pool.hpp"
 #include "../random.hpp"
+#include "batches.hpp"
 #include "metrics.hpp"
 #include "options.hpp"
 #include "output_dir.hpp"
@@ -85,10 +87,13 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     check_labels(data.train.labels, "training");
     check_labels(data.test.labels, "test");
     const std::size_t iter_per_epoch = std::max<std::size_t>(train_size / B, 1);
-    if (!(std::fabs(static_cast<T>(opt.lr)) >= std::numeric_limits<T>::min()))
-        throw Error(fmt::format("the learning rate {} is not a normal number in the network's element type, where it "
-                                "would round to {}: the run would train nothing",
-                                opt.lr, static_cast<T>(opt.lr)));
+    const auto check_rate = [](double lr, const char* whose) {
+        if (!(static_cast<T>(lr) >= std::numeric_limits<T>::min()) || !std::isfinite(static_cast<T>(lr)))
+            throw Error(fmt::format("{} learning rate {} is not a positive normal number in the network's element "
+                                    "type, where it is {}: the run would train nothing",
+                                    whose, lr, static_cast<T>(lr)));
+    };
+    check_rate(opt.lr, "the");
 
     prepare_output_dir(options);
     const auto ckpt = options.out / "model.ckpt";
@@ -98,6 +103,7 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     run.seed = options.seed;
     run.batch = B;
     run.lr = opt.lr;
+    run.lr_now = opt.lr;
     run.weight_decay = static_cast<double>(model.weight_decay());
     run.data = options.data.string();
     run.train_size = train_size;
@@ -131,10 +137,12 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         // returns its summary, so --resume always ends with the run's files whole.
         run = saved;
         rng.restore(run.rng);
+        opt.lr = run.lr_now;  // where the run's schedule (TrainOptions::on_epoch) had taken it
     }
 
-    // The run's threads (options.threads), the program's count back at the end.
-    const ThreadCount run_threads(options.threads);
+    // The run's threads (options.threads, if set), the program's count back at the end.
+    std::optional<ThreadCount> run_threads;
+    if (options.threads) run_threads.emplace(*options.threads);
     auto x = std::make_unique<typename Model::Input>();
     std::array<std::uint32_t, B> t{};
     std::vector<EpochMetrics>& epochs = run.epochs;
@@ -144,33 +152,18 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     const double elapsed_before = run.elapsed_s, train_before = run.train_s;
     double train_seconds = 0;
 
-    // The data stays as the data set keeps it (MNIST: bytes, a quarter of the
-    // memory of floats); each row is converted as its batch is gathered, the
-    // rows divided among the threads: sample(r) is row r's sample.
-    auto gather = [&](const auto& split, std::size_t count, auto sample, typename Model::Input& into) {
-        const std::size_t chunks = std::min(count, ctnet::threads());
-        parallel::for_chunks(chunks, [&](std::size_t first, std::size_t last) {
-            for (std::size_t r = first * count / chunks; r < last * count / chunks; ++r)
-                split.fill_row(sample(r), into.row_ptr(r));
-        });
-    };
-    auto evaluate = [&](const auto& split) {
-        return model.evaluate_batches(
-            split.size(),
-            [&](std::size_t first, std::size_t count, typename Model::Input& into) {
-                gather(split, count, [first](std::size_t r) { return first + r; }, into);
-            },
-            split.labels);
-    };
     const auto elapsed = [&] { return elapsed_before + std::chrono::duration<double>(Clock::now() - start).count(); };
     const auto title = [&] {
+        const std::string lr = opt.lr == run.lr ? fmt::format("lr {}", opt.lr)
+                                                : fmt::format("lr {} (from {})", opt.lr, run.lr);
         return model.weight_decay() != 0
-                   ? fmt::format("{}, lr {}, weight decay {}", Model::describe(), opt.lr, model.weight_decay())
-                   : fmt::format("{}, lr {}", Model::describe(), opt.lr);
+                   ? fmt::format("{}, {}, weight decay {}", Model::describe(), lr, model.weight_decay())
+                   : fmt::format("{}, {}", Model::describe(), lr);
     };
     // The checkpoint of the run as it stands after `steps` steps.
     auto save = [&](std::size_t steps, Durability durability) {
         run.step = steps;
+        run.lr_now = opt.lr;
         run.rng = rng.state();
         run.elapsed_s = elapsed();
         run.train_s = train_before + train_seconds;
@@ -184,8 +177,10 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     // The checkpoint goes first: a kill between the files leaves reports that
     // lag the checkpoint, never run ahead of it, and --resume rewrites them.
     auto measure = [&](std::size_t epoch, std::size_t steps, bool last) {
-        const auto tr = evaluate(data.train);
-        const auto te = evaluate(data.test);
+        // The data stays as the data set keeps it (MNIST: bytes, a quarter of
+        // the memory of floats); each row is converted as its batch is gathered.
+        const auto tr = evaluate_split(model, data.train);
+        const auto te = evaluate_split(model, data.test);
         epochs.push_back({epoch, steps, tr.loss, tr.accuracy, te.loss, te.accuracy, elapsed()});
         progress.epoch(epochs.back());
         // A bad epoch is reported in the CSV and plot, but model.ckpt keeps the last good one.
@@ -205,6 +200,14 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
                                "{:.3f}), no lower than the untrained network's {:.4g}; the learning rate {} "
                                "is too high (the activations died) or too low",
                                steps, tr.loss, tr.accuracy, run.reference_loss, opt.lr));
+        if (options.on_epoch) {
+            EpochEnd end{epochs, options.iters, opt.lr};
+            options.on_epoch(end);
+            if (end.lr != opt.lr && !last) {  // after the last step a new rate would apply to nothing
+                check_rate(end.lr, "the schedule's (TrainOptions::on_epoch)");
+                opt.lr = end.lr;
+            }
+        }
         const bool durable = last || std::chrono::duration<double>(Clock::now() - last_durable).count() >=
                                          options.durable_every_s;
         save(steps, durable ? Durability::durable : Durability::atomic_only);
@@ -228,7 +231,7 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         } else {
             for (auto& k : batch) k = rng.below(train_size);
         }
-        gather(data.train, B, [&](std::size_t r) { return batch[r]; }, *x);
+        gather_rows(data.train, B, [&](std::size_t r) { return batch[r]; }, *x);
         for (std::size_t r = 0; r < B; ++r) t[r] = static_cast<std::uint32_t>(data.train.labels[batch[r]]);
         if constexpr (prefetching) {
             ahead = rng;

@@ -1,0 +1,71 @@
+// Tests for train/batches.hpp: rows gathered on any thread count, batches drawn as the book draws them, whole splits evaluated.
+#include "ctnet/train/batches.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <vector>
+
+#include "ctnet/data/bundled.hpp"
+#include "ctnet/data/mnist.hpp"
+#include "ctnet/net.hpp"
+
+namespace {
+
+// A split of 50 samples whose sample i holds i + c / 10 in column c, and label i % 7.
+struct Numbered {
+    std::vector<int> labels;
+    Numbered() {
+        for (int i = 0; i < 50; ++i) labels.push_back(i % 7);
+    }
+    std::size_t size() const { return labels.size(); }
+    std::size_t width() const { return 5; }
+    void fill_row(std::size_t i, float* dst) const {
+        for (int c = 0; c < 5; ++c) dst[c] = static_cast<float>(i) + static_cast<float>(c) / 10;
+    }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(batches)
+
+BOOST_AUTO_TEST_CASE(rows_land_where_asked_on_every_thread_count) {
+    const Numbered split;
+    for (const std::size_t threads : {1, 2, 3}) {
+        ctnet::ThreadCount scope(threads);
+        ctnet::Matrix<float, 9, 5> x;
+        x.fill(-1);
+        ctnet::gather_rows(split, 7, [](std::size_t r) { return 40 - 3 * r; }, x);
+        for (std::size_t r = 0; r < 9; ++r)
+            for (std::size_t c = 0; c < 5; ++c)
+                BOOST_TEST(x(r, c) == (r < 7 ? static_cast<float>(40 - 3 * r) + static_cast<float>(c) / 10 : -1.0f));
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_random_batch_is_drawn_with_replacement_from_the_seeded_stream) {
+    const Numbered split;
+    ctnet::Rng rng(11), same(11);
+    ctnet::Matrix<float, 8, 5> x;
+    std::array<std::uint32_t, 8> t{};
+    ctnet::random_batch(split, rng, x, t);
+    for (std::size_t r = 0; r < 8; ++r) {
+        const auto sample = same.below(50);
+        BOOST_TEST(x(r, 0) == static_cast<float>(sample));
+        BOOST_TEST(t[r] == sample % 7);
+    }
+    BOOST_TEST(rng.state() == same.state());
+}
+
+BOOST_AUTO_TEST_CASE(a_split_evaluates_as_its_rows_would) {
+    const ctnet::MnistRaw mnist = ctnet::read_mnist(ctnet::bundled_mnist_dir());
+    using Net = ctnet::Sequential<ctnet::Affine<784, 20>, ctnet::Relu, ctnet::Affine<20, 10>, ctnet::SoftmaxWithLoss>;
+    ctnet::Model<Net, float, 64> net(ctnet::Init::he(), 3);
+    std::vector<float> rows(mnist.test.size() * 784);
+    for (std::size_t i = 0; i < mnist.test.size(); ++i) mnist.test.fill_row(i, rows.data() + i * 784);
+    const auto whole = net.evaluate(std::span<const float>(rows), mnist.test.labels);
+    const auto split = ctnet::evaluate_split(net, mnist.test);
+    BOOST_TEST(split.loss == whole.loss);
+    BOOST_TEST(split.accuracy == whole.accuracy);
+    BOOST_TEST(split.accuracy > 0.0);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
