@@ -3,11 +3,13 @@
 
 #include "layer/affine.hpp"
 #include "layer/batch_norm.hpp"
+#include "layer/convolution.hpp"
 #include "layer/dropout.hpp"
 #include "layer/identity_with_mse.hpp"
 #include "layer/init.hpp"
 #include "layer/layer.hpp"
 #include "layer/mode.hpp"
+#include "layer/pooling.hpp"
 #include "layer/relu.hpp"
 #include "layer/sigmoid.hpp"
 #include "layer/softmax.hpp"

@@ -52,12 +52,12 @@ BOOST_AUTO_TEST_CASE(repeat_expands_in_place) {
 
 BOOST_AUTO_TEST_CASE(diagnosis_finds_the_first_problem) {
     using ctnet::detail::NetworkProblem;
-    constexpr auto d = ctnet::detail::diagnose_network<ctnet::Affine<4, 3>, ctnet::Relu, ctnet::Affine<5, 2>, ctnet::Affine<9, 9>>();
+    constexpr auto d = ctnet::detail::diagnose_network<ctnet::Dims{0, 0, 0}, ctnet::Affine<4, 3>, ctnet::Relu, ctnet::Affine<5, 2>, ctnet::Affine<9, 9>>();
     static_assert(d.problem == NetworkProblem::width_mismatch && d.index == 2 && d.expects == 5 && d.receives == 3);
-    static_assert(ctnet::detail::diagnose_network<ctnet::Affine<4, 3>, ctnet::SoftmaxWithLoss, ctnet::Relu>().problem ==
+    static_assert(ctnet::detail::diagnose_network<ctnet::Dims{0, 0, 0}, ctnet::Affine<4, 3>, ctnet::SoftmaxWithLoss, ctnet::Relu>().problem ==
                   NetworkProblem::loss_not_last);
-    static_assert(ctnet::detail::diagnose_network<>().problem == NetworkProblem::empty);
-    static_assert(ctnet::detail::diagnose_network<int>().problem == NetworkProblem::no_name);
+    static_assert(ctnet::detail::diagnose_network<ctnet::Dims{0, 0, 0}>().problem == NetworkProblem::empty);
+    static_assert(ctnet::detail::diagnose_network<ctnet::Dims{0, 0, 0}, int>().problem == NetworkProblem::no_name);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

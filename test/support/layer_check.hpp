@@ -37,10 +37,15 @@ inline double max_relative_error(const std::vector<double>& analytic, const std:
 // A layer with a Mode (Dropout, BatchNorm) is checked as it trains: one
 // Mode::train pass draws its mask, and L is then taken in Mode::train_frozen,
 // with that mask and without touching the running statistics.
-template <class Spec, std::size_t B, std::size_t In>
-double layer_gradient_error(std::uint64_t seed, const std::function<void(Matrix<double, B, In>&)>& shape_input = {}) {
-    constexpr std::size_t Out = Spec::output_width(In);
-    using Impl = typename Spec::template Impl<double, B, In>;
+// InShape is the input's width, or its Shape<...>{} for a shaped layer
+// (Convolution, Pooling), which is bound to that shape.
+template <class Spec, std::size_t B, auto InShape>
+double layer_gradient_error(std::uint64_t seed,
+                            const std::function<void(Matrix<double, B, detail::dims_of<InShape>().size()>&)>&
+                                shape_input = {}) {
+    constexpr Dims in_dims = detail::dims_of<InShape>();
+    constexpr std::size_t In = in_dims.size(), Out = detail::next_shape<Spec>(in_dims).size();
+    using Impl = detail::bound_layer<Spec, double, B, in_dims>;
     Impl layer;
     Rng rng(seed);
     if constexpr (requires { layer.initialize(Init::he(), rng); }) layer.initialize(Init::he(), rng);

@@ -57,13 +57,41 @@ concept NamedLayer = requires {
     { L::name } -> std::convertible_to<std::string_view>;
 };
 
+// The shape of one sample: channels, height and width. A vector of n values
+// is 1 x 1 x n. A batch keeps each sample as one row of c * h * w values,
+// channel after channel, each row by row (the book's NCHW reshaped to N x CHW).
+struct Dims {
+    std::size_t c = 1, h = 1, w = 1;
+    constexpr std::size_t size() const { return c * h * w; }
+    constexpr bool flat() const { return c == 1 && h == 1; }
+    constexpr bool operator==(const Dims&) const = default;
+};
+
+// A layer that maps a shape to a shape (Convolution, Pooling): it declares
+// `static constexpr Dims output_shape(Dims in)` instead of output_width, and
+// its Impl is bound to the input's shape, Impl<T, Batch, Dims In>. It may
+// also declare `static constexpr ShapeProblem shape_problem(Dims in)`, which
+// the network turns into one compile error naming the layer and the shapes.
 template <class L>
-concept WidthMappingLayer = requires {
+concept ShapedLayer = requires {
+    { L::output_shape(Dims{}) } -> std::same_as<Dims>;
+};
+
+// What a shaped layer can find wrong with the shape it receives.
+enum class ShapeProblem {
+    none,
+    filter_larger_than_padded_input,  // a convolution's filter, or a pooling window, does not fit
+    stride_does_not_divide,           // (padded size - window) is not a multiple of the stride
+};
+
+template <class L>
+concept WidthMappingLayer = ShapedLayer<L> || requires {
     typename std::integral_constant<std::size_t, L::output_width(std::size_t{1})>;
 };
 
 template <class L>
-concept BindableLayer = requires { typename L::template Impl<float, 1, 1>; };
+concept BindableLayer = requires { typename L::template Impl<float, 1, 1>; } ||
+                        (ShapedLayer<L> && requires { typename L::template Impl<float, 1, Dims{1, 1, 1}>; });
 
 template <class L>
 concept Layer = NamedLayer<L> && WidthMappingLayer<L> && BindableLayer<L>;
@@ -87,11 +115,61 @@ struct Shape {
     static constexpr std::size_t size = (Dims * ...);
 };
 
+// Marks the shape of a network's input when its first layer does not fix
+// it: a convolutional network starts with Input<Shape<1, 28, 28>{}>. It adds
+// no layer (no buffer, no copy); a first Affine declares its width itself.
+template <auto S>
+struct Input {};
+
 namespace detail {
 template <class S>
 inline constexpr bool is_shape = false;
 template <std::size_t... D>
 inline constexpr bool is_shape<Shape<D...>> = true;
+
+// A Shape<...>{} or a width as Dims: Shape<n> is 1 x 1 x n, Shape<h, w> 1 x h x w.
+template <auto S>
+constexpr Dims dims_of() {
+    using Sh = std::remove_cvref_t<decltype(S)>;
+    if constexpr (is_shape<Sh>) {
+        return []<std::size_t... D>(Shape<D...>) {
+            constexpr std::size_t n = sizeof...(D);
+            static_assert(n <= 3, "ctnet: a Shape has at most three dimensions (channels, height, width)");
+            constexpr std::size_t d[] = {D...};
+            if constexpr (n == 1) return Dims{1, 1, d[0]};
+            else if constexpr (n == 2) return Dims{1, d[0], d[1]};
+            else return Dims{d[0], d[1], d[2]};
+        }(Sh{});
+    } else {
+        return Dims{1, 1, static_cast<std::size_t>(S)};
+    }
+}
+
+// The shape layer L outputs for input `in`: a shaped layer says; a layer
+// with a fixed input width (Affine) flattens; any other keeps the shape when
+// it keeps the width (ReLU, Dropout: element by element), else flattens.
+template <class L>
+constexpr Dims next_shape(Dims in) {
+    if constexpr (ShapedLayer<L>) {
+        return L::output_shape(in);
+    } else {
+        const std::size_t out = L::output_width(in.size());
+        return !FixedInputLayer<L> && out == in.size() ? in : Dims{1, 1, out};
+    }
+}
+
+// L bound to an element type, a batch and its input: a shaped layer
+// (Convolution, Pooling) to the input's shape, any other to its width.
+template <class L, class T, std::size_t B, Dims In>
+struct Bind {
+    using type = typename L::template Impl<T, B, In.size()>;
+};
+template <ShapedLayer L, class T, std::size_t B, Dims In>
+struct Bind<L, T, B, In> {
+    using type = typename L::template Impl<T, B, In>;
+};
+template <class L, class T, std::size_t B, Dims In>
+using bound_layer = typename Bind<L, T, B, In>::type;
 
 template <auto In>
 constexpr std::size_t width_of() {

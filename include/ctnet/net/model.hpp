@@ -37,10 +37,10 @@ namespace detail {
 
 // One layer inside a model: the bound layer, its output and the gradient of
 // the loss with respect to that output (which the next layer's backward fills).
-template <class Spec, class T, std::size_t B, std::size_t In>
+template <class Spec, class T, std::size_t B, Dims In>
 struct LayerNode {
-    static constexpr std::size_t in = In, out = Spec::output_width(In);
-    typename Spec::template Impl<T, B, In> layer;
+    static constexpr std::size_t in = In.size(), out = next_shape<Spec>(In).size();
+    bound_layer<Spec, T, B, In> layer;
     Matrix<T, B, out> y;
     Matrix<T, B, out> dy;
 };
@@ -123,7 +123,7 @@ public:
 
 private:
     template <std::size_t I>
-    using node_t = detail::LayerNode<typename Spec::template layer<I>, T, B, Spec::widths[I]>;
+    using node_t = detail::LayerNode<typename Spec::template layer<I>, T, B, Spec::shapes[I]>;
     template <std::size_t... I>
     static auto nodes_type(std::index_sequence<I...>) -> boost::hana::tuple<node_t<I>...>;
     using Nodes = decltype(nodes_type(std::make_index_sequence<body>{}));
@@ -509,7 +509,8 @@ public:
         else return boost::hana::at_c<I>(nodes_).layer;
     }
 
-    // "Affine(784 -> 50) > Relu(50) > Affine(50 -> 10) > SoftmaxWithLoss(10)".
+    // "Affine(784 -> 50) > Relu(50) > Affine(50 -> 10) > SoftmaxWithLoss(10)";
+    // a layer of images shows their shapes, "Convolution(1x28x28 -> 30x24x24)".
     static std::string describe() {
         std::string s;
         [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -522,8 +523,12 @@ private:
     template <std::size_t I>
     static std::string describe_layer() {
         using L = typename Spec::template layer<I>;
-        const std::size_t in = Spec::widths[I], out = Spec::widths[I + 1];
-        return std::string(L::name) + "(" + std::to_string(in) + (in != out ? " -> " + std::to_string(out) : "") + ")";
+        constexpr Dims in = Spec::shapes[I], out = Spec::shapes[I + 1];
+        const auto text = [](Dims d) {
+            return d.flat() ? std::to_string(d.w)
+                            : std::to_string(d.c) + "x" + std::to_string(d.h) + "x" + std::to_string(d.w);
+        };
+        return std::string(L::name) + "(" + text(in) + (in != out ? " -> " + text(out) : "") + ")";
     }
 
     // A parameter's name: its layer's name for it, numbered by the

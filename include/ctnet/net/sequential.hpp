@@ -17,22 +17,28 @@ namespace ctnet::inline CTNET_ABI {
 namespace detail {
 
 // Each problem a network can have, in the order they are looked for.
-enum class NetworkProblem { none, empty, no_name, no_width_map, no_impl, first_width_unknown, width_mismatch, loss_not_last };
+enum class NetworkProblem {
+    none, empty, no_name, no_width_map, no_impl, first_width_unknown, width_mismatch, bad_shape, loss_not_last
+};
 
 struct NetworkDiagnosis {
     NetworkProblem problem = NetworkProblem::none;
     std::size_t index = 0;     // the layer at fault
     std::size_t expects = 0;   // its declared input width
     std::size_t receives = 0;  // the width the layer before it outputs
+    Dims shape{};              // the shape it receives (bad_shape)
+    ShapeProblem shape_problem = ShapeProblem::none;
 };
 
-template <class... Ls>
+// First: the shape Input<> declared before the layers, or 0 x 0 x 0 for none.
+template <Dims First, class... Ls>
 constexpr NetworkDiagnosis diagnose_network() {
     NetworkDiagnosis d;
     if constexpr (sizeof...(Ls) == 0) {
         d.problem = NetworkProblem::empty;
     } else {
-        std::size_t width = 0;
+        Dims shape = First;
+        bool known = First.size() != 0;
         auto step = [&]<std::size_t I, class L>() {
             if (d.problem != NetworkProblem::none) return;
             d.index = I;
@@ -41,14 +47,23 @@ constexpr NetworkDiagnosis diagnose_network() {
             else if constexpr (!BindableLayer<L>) d.problem = NetworkProblem::no_impl;
             else {
                 if constexpr (FixedInputLayer<L>) {
-                    if (I > 0 && L::input_width != width) {
-                        d = {NetworkProblem::width_mismatch, I, L::input_width, width};
+                    if (known && L::input_width != shape.size()) {
+                        d = {NetworkProblem::width_mismatch, I, L::input_width, shape.size()};
                         return;
                     }
-                    width = L::input_width;
-                } else if (I == 0) {
+                    if (!known) shape = Dims{1, 1, L::input_width};
+                    known = true;
+                } else if (!known) {
                     d.problem = NetworkProblem::first_width_unknown;
                     return;
+                }
+                if constexpr (requires { L::shape_problem(shape); }) {
+                    if (const ShapeProblem p = L::shape_problem(shape); p != ShapeProblem::none) {
+                        d.problem = NetworkProblem::bad_shape;
+                        d.shape = shape;
+                        d.shape_problem = p;
+                        return;
+                    }
                 }
                 if constexpr (LossLayer<L>) {
                     if (I + 1 != sizeof...(Ls)) {
@@ -56,7 +71,7 @@ constexpr NetworkDiagnosis diagnose_network() {
                         return;
                     }
                 }
-                width = L::output_width(width);
+                shape = next_shape<L>(shape);
             }
         };
         [&]<std::size_t... I>(std::index_sequence<I...>) {
@@ -80,6 +95,11 @@ template <std::size_t Index, class Layer, std::size_t ExpectsWidth, std::size_t 
 inline constexpr bool layer_input_width_matches = ExpectsWidth == ReceivesWidth;
 template <std::size_t Index, class Layer, std::size_t NetworkLength>
 inline constexpr bool loss_layer_is_last = Index + 1 == NetworkLength;
+template <std::size_t Index, class Layer, Dims Receives>
+inline constexpr bool layer_window_fits_its_padded_input = false;
+template <std::size_t Index, class Layer, Dims Receives>
+inline constexpr bool layer_stride_divides_its_padded_input = false;
+
 
 template <std::size_t I, class... Ls>
 using layer_at = typename decltype(+boost::hana::at_c<I>(boost::hana::tuple_t<Ls...>))::type;
@@ -107,7 +127,8 @@ template <class L>
 constexpr void assert_first_width() {
     static_assert(first_layer_declares_its_input_width<L>,
                   "ctnet: the first layer takes its width from a layer before it, and there is none; "
-                  "start the network with a layer that declares its input width, such as Affine<784, 50>");
+                  "start the network with a layer that declares its input width, such as Affine<784, 50>, or "
+                  "declare the input's shape first, as Input<Shape<1, 28, 28>{}> before a Convolution");
 }
 template <std::size_t Index, class L, std::size_t Expects, std::size_t Receives>
 constexpr void assert_widths_chain() {
@@ -122,10 +143,23 @@ constexpr void assert_loss_last() {
                   "(below: its index, the layer, the number of layers)");
 }
 
+template <std::size_t Index, class L, Dims Receives, ShapeProblem P>
+constexpr void assert_shape() {
+    if constexpr (P == ShapeProblem::filter_larger_than_padded_input)
+        static_assert(layer_window_fits_its_padded_input<Index, L, Receives>,
+                      "ctnet: a layer's filter or window is larger than the input it receives, padding included "
+                      "(below: the layer's index, the layer, and the shape {channels, height, width} it receives)");
+    else
+        static_assert(layer_stride_divides_its_padded_input<Index, L, Receives>,
+                      "ctnet: a layer's stride does not divide its input's size (padding included) minus its "
+                      "window, so the window would not end at the edge (below: the layer's index, the layer, and "
+                      "the shape {channels, height, width} it receives)");
+}
+
 // Emits the one static_assert that describes the network's first problem.
-template <class... Ls>
+template <Dims First, class... Ls>
 constexpr bool report_network() {
-    constexpr NetworkDiagnosis d = diagnose_network<Ls...>();
+    constexpr NetworkDiagnosis d = diagnose_network<First, Ls...>();
     using P = NetworkProblem;
     if constexpr (d.problem == P::empty) {
         static_assert(d.problem != P::empty, "ctnet: Sequential<> needs at least one layer");
@@ -136,6 +170,7 @@ constexpr bool report_network() {
         else if constexpr (d.problem == P::no_impl) assert_impl<d.index, L>();
         else if constexpr (d.problem == P::first_width_unknown) assert_first_width<L>();
         else if constexpr (d.problem == P::width_mismatch) assert_widths_chain<d.index, L, d.expects, d.receives>();
+        else if constexpr (d.problem == P::bad_shape) assert_shape<d.index, L, d.shape, d.shape_problem>();
         else if constexpr (d.problem == P::loss_not_last) assert_loss_last<d.index, L, sizeof...(Ls)>();
     }
     return d.problem == P::none;
@@ -194,26 +229,35 @@ struct Expand<Repeat<N, Ls...>> {
     using type = typename Times<N, typename ExpandAll<Ls...>::type>::type;
 };
 
-// The network of the layers as they stand once every Repeat is expanded.
-template <class... Layers>
+// The network of the layers as they stand once every Repeat is expanded;
+// First is the shape an Input<> declared, 0 x 0 x 0 without one.
+template <Dims First, class... Layers>
 struct FlatSequential {
     // The layers as a Boost.Hana type list.
     static constexpr auto layers = boost::hana::tuple_t<Layers...>;
     static constexpr std::size_t size = sizeof...(Layers);
     // Evaluating `valid` reports the first mistake, if any, as a compile error.
-    static constexpr bool valid = detail::report_network<Layers...>();
+    static constexpr bool valid = detail::report_network<First, Layers...>();
 
     template <std::size_t I>
     using layer = detail::layer_at<I, Layers...>;
 
-    // widths[i] is the input width of layer i; widths[size] the network's output width.
-    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> widths = [] {
-        std::array<std::size_t, sizeof...(Layers) + 1> w{};
+    // shapes[i] is the shape layer i receives; shapes[size] the network's output.
+    static constexpr std::array<Dims, sizeof...(Layers) + 1> shapes = [] {
+        std::array<Dims, sizeof...(Layers) + 1> s{};
         if constexpr (valid) {
             std::size_t i = 0;
-            w[0] = layer<0>::input_width;
-            ((w[i + 1] = Layers::output_width(w[i]), ++i), ...);
+            if constexpr (First.size() != 0) s[0] = First;
+            else s[0] = Dims{1, 1, layer<0>::input_width};
+            ((s[i + 1] = next_shape<Layers>(s[i]), ++i), ...);
         }
+        return s;
+    }();
+
+    // widths[i] is the input width of layer i (its shape's size); widths[size] the network's output width.
+    static constexpr std::array<std::size_t, sizeof...(Layers) + 1> widths = [] {
+        std::array<std::size_t, sizeof...(Layers) + 1> w{};
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = shapes[i].size();
         return w;
     }();
 
@@ -227,7 +271,11 @@ template <class List>
 struct FlatOf;
 template <class... Ls>
 struct FlatOf<TypeList<Ls...>> {
-    using type = FlatSequential<Ls...>;
+    using type = FlatSequential<Dims{0, 0, 0}, Ls...>;
+};
+template <auto S, class... Ls>
+struct FlatOf<TypeList<Input<S>, Ls...>> {
+    using type = FlatSequential<dims_of<S>(), Ls...>;
 };
 
 }  // namespace detail
@@ -242,8 +290,19 @@ struct FlatOf<TypeList<Ls...>> {
 //     using TwoLayerNet = ctnet::Sequential<ctnet::Affine<784, 50>, ctnet::Relu, ctnet::Affine<50, 10>,
 //                                           ctnet::SoftmaxWithLoss>;
 //
-// Members: layers (a Hana type list), size, valid, layer<I>, widths, has_loss,
-// all of the expanded list.
+// Images: a network that starts with a shaped layer (Convolution, Pooling)
+// declares its input's shape first, Input<Shape<channels, height, width>{}>;
+// each layer then maps the shape it receives (a shape mistake, such as a
+// filter larger than its padded input, is one compile error naming the
+// layer's index, the layer and the shape), and Affine flattens.
+//
+//     using SimpleConvNet = ctnet::Sequential<ctnet::Input<ctnet::Shape<1, 28, 28>{}>,
+//                                             ctnet::Convolution<30, 5, 5>, ctnet::Relu, ctnet::Pooling<2, 2, 2>,
+//                                             ctnet::Affine<30 * 12 * 12, 100>, ctnet::Relu,
+//                                             ctnet::Affine<100, 10>, ctnet::SoftmaxWithLoss>;
+//
+// Members: layers (a Hana type list), size, valid, layer<I>, shapes, widths,
+// has_loss, all of the expanded list (Input<> is not a layer of it).
 template <class... Layers>
 struct Sequential : detail::FlatOf<typename detail::ExpandAll<Layers...>::type>::type {};
 
