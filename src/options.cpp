@@ -13,29 +13,47 @@
 
 namespace ctnet {
 
-std::string train_usage(const std::string& program) {
+namespace {
+// A rate as people write it: 0.1, 0.001, 1e-05.
+std::string fmt_number(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%g", v);
+    return buf;
+}
+
+}  // namespace
+
+std::string train_usage(const std::string& program, const TrainOptions& defaults) {
+    double default_lr = defaults.lr;
+    for (const auto& [name, rate] : optimizer_defaults)
+        if (defaults.optimizer == name) default_lr = rate;
     return "usage: " + program +
            " [--data DIR|bundled|fashion] [--iters N] [--optimizer NAME] [--lr X]\n"
-           "       [--weight-decay X] [--seed N] [--out DIR] [--threads N]"
+           "       [--weight-decay X] [--seed N] [--out DIR] [--threads N] [--eval-samples N]"
            " [--resume | --overwrite] [--quiet]\n"
            "\n"
-           "Trains the book's two-layer network (784-50-10, ReLU, softmax) with mini-batch SGD\n"
-           "(or another of the book's optimizers), batch 100, reporting train and test accuracy\n"
-           "every epoch.\n"
+           "Trains the program's network with mini-batches (the book's training loop), reporting\n"
+           "loss and accuracy on the training and test sets every epoch.\n"
            "\n"
            "  --data DIR   a directory with the four MNIST files (train-images-idx3-ubyte[.gz], ...);\n"
            "               'bundled' (the default): 8,000/2,000 real MNIST digits shipped with ctnet;\n"
            "               'fashion': Fashion-MNIST from " + fashion_mnist_dir.string() + "\n"
-           "  --iters N    mini-batch steps (default 10000)\n"
-           "  --optimizer NAME  sgd (default), momentum, nesterov, adagrad, rmsprop or adam\n"
-           "  --lr X       learning rate (default 0.1 for sgd, as the book's chapter 5; else the\n"
-           "               optimizer's own default: 0.01, adam 0.001)\n"
+           "  --iters N    mini-batch steps (default " +
+           (defaults.iters ? std::to_string(defaults.iters) : std::string("20 epochs")) + ")\n"
+           "  --optimizer NAME  sgd, momentum, nesterov, adagrad, rmsprop or adam (default " +
+           defaults.optimizer + ")\n"
+           "  --lr X       learning rate (default " + fmt_number(default_lr) + "; without --lr each optimizer takes its\n"
+           "               own: sgd 0.1, as the book's chapter 5, adam 0.001, the others 0.01)\n"
            "  --weight-decay X  the L2 penalty's lambda, 0.5 X sum W^2 on the loss (default 0)\n"
            "  --seed N     seed of the initial weights and the batch sampling (default 0)\n"
            "  --out DIR    where metrics.csv, training.svg and model.ckpt go (default out);\n"
            "               the checkpoint is rewritten every epoch and on Ctrl-C\n"
            "  --threads N  threads for the steps and evaluations (default 0: every core); the\n"
            "               results are the same, bit for bit, for every count\n"
+           "  --eval-samples N  measure each epoch on the first N samples of each set, as the\n"
+           "               book's Trainer (default " +
+           (defaults.eval_samples ? std::to_string(defaults.eval_samples) : std::string("0: all of them")) +
+           "); the last measurement takes all\n"
            "  --resume     continue the interrupted run whose checkpoint is in --out, with its\n"
            "               settings; the result is the same as an uninterrupted run, bit for bit\n"
            "  --overwrite  replace another run's files in --out (without it, or --resume, a run\n"
@@ -46,8 +64,11 @@ std::string train_usage(const std::string& program) {
 
 namespace {
 
+// The defaults the program set before parsing, for the usage text.
+thread_local TrainOptions program_defaults;
+
 [[noreturn]] void bad(const std::string& program, const std::string& why) {
-    throw Error(why + "\n" + train_usage(program));
+    throw Error(why + "\n" + train_usage(program, program_defaults));
 }
 
 // Digits only: strtoull alone would take " -1" (leading space, then a minus) as 2^64 - 1.
@@ -90,6 +111,7 @@ const std::atomic<bool>* interrupt_flag() {
 bool parse_train_options(int argc, const char* const* argv, const std::filesystem::path& bundled,
                          TrainOptions& options) {
     const std::string program = argc > 0 ? std::filesystem::path(argv[0]).filename().string() : "train";
+    program_defaults = options;
     options.data = bundled;
     options.threads = 0;
     bool resume = false, overwrite = false;
@@ -120,7 +142,7 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
              flag == "--weight-decay"))
             setting = flag;
         if (flag == "--help" || flag == "-h") {
-            std::fputs(train_usage(program).c_str(), stdout);
+            std::fputs(train_usage(program, program_defaults).c_str(), stdout);
             return false;
         } else if (flag == "--quiet") {
             options.quiet = boolean();
@@ -165,6 +187,8 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             options.weight_decay = wd;
         } else if (flag == "--threads") {
             options.threads = parse_count(program, flag, take(), 1024);
+        } else if (flag == "--eval-samples") {
+            options.eval_samples = parse_count(program, flag, take(), 1'000'000'000);
         } else if (flag == "--out") {
             options.out = take();
         } else {

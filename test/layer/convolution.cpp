@@ -92,6 +92,12 @@ BOOST_AUTO_TEST_CASE(forward_and_backward_against_the_definition) {
     check_forward_and_backward<2, 3, 3, 1, 2, 1, Dims{3, 5, 5}>(3);    // padding 2 (DeepConvNet's fourth)
     check_forward_and_backward<5, 1, 1, 1, 0, 2, Dims{3, 4, 3}>(4);    // 1 x 1: a per-pixel Affine
     check_forward_and_backward<1, 4, 2, 2, 0, 1, Dims{1, 6, 6}>(5);    // a filter wider than tall
+    // Images go through the products in groups of G (as many panels as fill half the L2 cache):
+    // one more image than a group leaves a last group of one, with buffers of its own.
+    constexpr std::size_t G = ctnet::Convolution<2, 5, 5>::Impl<double, 64, Dims{1, 36, 36}>::G;
+    static_assert(G >= 1);
+    check_forward_and_backward<2, 5, 5, 1, 0, G + 1, Dims{1, 36, 36}>(6);
+    BOOST_TEST_MESSAGE("groups of " << G << " images of 1 x 36 x 36");
 }
 
 BOOST_AUTO_TEST_CASE(gradients_match_finite_differences_in_double) {

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "ctnet/data/bundled.hpp"
+#include "ctnet/data/subset.hpp"
 #include "ctnet/net.hpp"
 #include "ctnet/optim.hpp"
 #include "../support/files.hpp"
@@ -28,6 +29,15 @@ namespace {
 
 const ctnet::MnistRaw& digits() {
     static const ctnet::MnistRaw data = ctnet::read_mnist(ctnet::bundled_mnist_dir());
+    return data;
+}
+
+// 1,000 training and 500 test digits: 10 steps an epoch, and epochs cheap to measure (under qemu
+// measuring the whole bundled set takes seconds), for the tests that need many epochs.
+using SmallDigits = ctnet::DataPair<ctnet::Subset<ctnet::MnistBytes>, ctnet::Subset<ctnet::MnistBytes>>;
+const SmallDigits& small_digits() {
+    static const SmallDigits data{ctnet::Subset(digits().train, ctnet::first_rows(1000)),
+                                  ctnet::Subset(digits().test, ctnet::first_rows(500))};
     return data;
 }
 
@@ -62,16 +72,16 @@ std::vector<std::vector<float>> params(Model& m) {
 // parameters and rate, bit for bit. `make_stopper` sets the flag at some
 // moment; with `stop_after_epochs` each epoch's hook sets it too. Both runs
 // follow `schedule` (TrainOptions::on_epoch), if given.
-template <class Stopper>
+template <class Stopper, class Data = ctnet::MnistRaw>
 bool interrupted_run_resumes_exactly(std::size_t iters, Stopper make_stopper,
                                      const std::function<void(ctnet::EpochEnd&)>& schedule = {},
-                                     bool stop_after_epochs = false) {
+                                     bool stop_after_epochs = false, const Data& data = digits()) {
     TempDir whole, parts;
     ctnet::Model<TwoLayerNet, float, 100> a(ctnet::Init::he(), 5);
     ctnet::Adam adam_a{0.001};
     auto whole_options = options(whole.path, iters, 0.001, 5);
     whole_options.on_epoch = schedule;
-    ctnet::train(a, digits(), adam_a, whole_options);
+    ctnet::train(a, data, adam_a, whole_options);
 
     std::atomic<bool> stop{false};
     auto o = options(parts.path, iters, 0.001, 5);
@@ -88,7 +98,7 @@ bool interrupted_run_resumes_exactly(std::size_t iters, Stopper make_stopper,
         stop = false;
         auto stopper = make_stopper(stop);
         try {
-            ctnet::train(b, digits(), adam_b, o);
+            ctnet::train(b, data, adam_b, o);
             if (stopper.joinable()) stopper.join();
             const std::string csv_whole = read_text(whole.path / "metrics.csv"), csv_parts = read_text(parts.path / "metrics.csv");
             BOOST_TEST(std::count(csv_whole.begin(), csv_whole.end(), '\n') == std::count(csv_parts.begin(), csv_parts.end(), '\n'));
@@ -182,21 +192,22 @@ BOOST_AUTO_TEST_CASE(a_learning_rate_that_rounds_to_zero_is_refused) {
 
 BOOST_AUTO_TEST_CASE(an_epoch_hook_sees_every_epoch_and_schedules_the_rate) {
     TempDir dir;
-    ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), 3);
+    ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::he(), 3);
     ctnet::Sgd sgd{0.1};
-    auto o = options(dir.path, 250, 0.1, 3);  // 80 steps an epoch: measured after steps 1, 81, 161, 241 and 250
+    // 10 steps an epoch: measured after steps 1, 11, 21, 31 and 35 (the last).
+    auto o = options(dir.path, 35, 0.1, 3);
     std::vector<std::size_t> seen;
     std::vector<double> rates;
     const auto halve = ctnet::step_decay(0.5);
     o.on_epoch = [&](ctnet::EpochEnd& end) {
         BOOST_TEST(end.epochs.size() == seen.size() + 1);  // the whole history, this epoch last
-        BOOST_TEST(end.iters == 250u);
+        BOOST_TEST(end.iters == 35u);
         seen.push_back(end.epochs.back().iteration);
         rates.push_back(end.lr);
         halve(end);
     };
-    ctnet::train(net, digits(), sgd, o);
-    BOOST_TEST(seen == (std::vector<std::size_t>{1, 81, 161, 241, 250}), boost::test_tools::per_element());
+    ctnet::train(net, small_digits(), sgd, o);
+    BOOST_TEST(seen == (std::vector<std::size_t>{1, 11, 21, 31, 35}), boost::test_tools::per_element());
     BOOST_TEST(rates == (std::vector<double>{0.1, 0.1, 0.05, 0.025, 0.0125}), boost::test_tools::per_element());
     BOOST_TEST(sgd.lr == 0.0125);  // the last call's change applies to no step: ignored
     BOOST_TEST(read_text(dir.path / "training.svg").find("lr 0.0125 (from 0.1)") != std::string::npos);
@@ -205,9 +216,9 @@ BOOST_AUTO_TEST_CASE(an_epoch_hook_sees_every_epoch_and_schedules_the_rate) {
     TempDir bad;
     ctnet::Model<TwoLayerNet, float, 100> net2(ctnet::Init::gaussian(0.01), 3);
     ctnet::Sgd sgd2{0.1};
-    auto o2 = options(bad.path, 250, 0.1, 3);
+    auto o2 = options(bad.path, 35, 0.1, 3);
     o2.on_epoch = [](ctnet::EpochEnd& end) { end.lr = 0; };
-    BOOST_CHECK_EXCEPTION(ctnet::train(net2, digits(), sgd2, o2), ctnet::Error, [](const ctnet::Error& e) {
+    BOOST_CHECK_EXCEPTION(ctnet::train(net2, small_digits(), sgd2, o2), ctnet::Error, [](const ctnet::Error& e) {
         return std::string(e.what()).find("TrainOptions::on_epoch") != std::string::npos;
     });
     BOOST_CHECK_THROW(ctnet::step_decay(0), ctnet::Error);
@@ -265,7 +276,7 @@ BOOST_AUTO_TEST_CASE(an_interrupted_run_resumes_to_the_same_model_bit_for_bit) {
     // Stopped right after each epoch's hook halved the rate: the resumed run
     // must take the rate from the checkpoint, as its hook is not called again.
     BOOST_TEST(interrupted_run_resumes_exactly(
-        small ? 170 : 250, [](std::atomic<bool>&) { return std::thread(); }, ctnet::step_decay(0.5), true));
+        45, [](std::atomic<bool>&) { return std::thread(); }, ctnet::step_decay(0.5), true, small_digits()));
     if (std::getenv("CTNET_EMULATED") != nullptr) return;
     BOOST_TEST(interrupted_run_resumes_exactly(small ? 120 : 300, [n = 0](std::atomic<bool>& stop) mutable {
         const auto delay = std::chrono::microseconds(1000 << std::min(++n, 16));

@@ -58,6 +58,10 @@ struct BasicPooling {
             for (std::size_t n = 0; n < B; ++n) {
                 const T* src = x.row_ptr(n);
                 T* dst = y.row_ptr(n);
+                if constexpr (Pad == 0) {
+                    forward_inside(src, dst, argmax_.data() + n * Out.size());
+                    continue;
+                }
                 for (std::size_t c = 0; c < C; ++c)
                     for (std::size_t oh = 0; oh < OH; ++oh)
                         for (std::size_t ow = 0; ow < OW; ++ow) {
@@ -112,6 +116,55 @@ struct BasicPooling {
         }
 
     private:
+        // Without padding every window lies inside the image: no bounds to
+        // test, and the window's size and the stride known to the compiler.
+        static void forward_inside(const T* src, T* dst, [[maybe_unused]] std::uint32_t* argmax) {
+            for (std::size_t c = 0; c < C; ++c)
+                for (std::size_t oh = 0; oh < OH; ++oh) {
+                    const std::size_t top = (c * H + oh * Stride) * Wd;  // the windows' first row
+                    T* out = dst + (c * OH + oh) * OW;
+                    // One window element (i, j) at a time across the whole output
+                    // row: a loop over ow of strided loads and selects, which the
+                    // compiler vectorizes (a branch per window mispredicted half
+                    // the time: 3.5 ns an output on a Zen 5).
+                    if constexpr (Kind == PoolKind::max) {
+                        // In locals, which nothing else can alias.
+                        T best[OW];
+                        std::uint32_t which[OW];  // the window element, i PW + j
+                        const T* first = src + top;
+                        for (std::size_t ow = 0; ow < OW; ++ow) {
+                            best[ow] = first[ow * Stride];
+                            which[ow] = 0;
+                        }
+                        for (std::size_t i = 0; i < PH; ++i)
+                            for (std::size_t j = (i == 0 ? 1 : 0); j < PW; ++j) {
+                                const T* w = src + top + i * Wd + j;
+                                const auto element = static_cast<std::uint32_t>(i * PW + j);
+                                for (std::size_t ow = 0; ow < OW; ++ow) {
+                                    const T v = w[ow * Stride];
+                                    const bool wins = v > best[ow];
+                                    best[ow] = wins ? v : best[ow];
+                                    which[ow] = wins ? element : which[ow];
+                                }
+                            }
+                        std::uint32_t* at = argmax + (c * OH + oh) * OW;
+                        for (std::size_t ow = 0; ow < OW; ++ow) {
+                            out[ow] = best[ow];
+                            const std::uint32_t i = which[ow] / PW, j = which[ow] % PW;
+                            at[ow] = static_cast<std::uint32_t>(top + i * Wd + ow * Stride + j);
+                        }
+                    } else {
+                        for (std::size_t ow = 0; ow < OW; ++ow) out[ow] = T(0);
+                        for (std::size_t i = 0; i < PH; ++i)
+                            for (std::size_t j = 0; j < PW; ++j) {
+                                const T* w = src + top + i * Wd + j;
+                                for (std::size_t ow = 0; ow < OW; ++ow) out[ow] += w[ow * Stride];
+                            }
+                        for (std::size_t ow = 0; ow < OW; ++ow) out[ow] /= static_cast<T>(PH * PW);
+                    }
+                }
+        }
+
         // f(index in the sample, inside the input?) for each element of
         // output (c, oh, ow)'s window, row by row.
         template <class F>

@@ -5,6 +5,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 
 #include "../config.hpp"
 #include "../parallel/pool.hpp"
@@ -36,16 +37,18 @@ void random_batch(const Split& split, Rng& rng, Input& x, std::array<std::uint32
     for (std::size_t r = 0; r < B; ++r) t[r] = static_cast<std::uint32_t>(split.labels[rows[r]]);
 }
 
-// Mean loss and accuracy of the model over every sample of a split, in
-// inference mode, batch after batch (the last one partly filled).
+// Mean loss and accuracy of the model over the first `samples` samples of a
+// split (every one by default), in inference mode, batch after batch (the
+// last one partly filled).
 template <class Model, class Split>
-auto evaluate_split(Model& model, const Split& split) {
+auto evaluate_split(Model& model, const Split& split, std::size_t samples = SIZE_MAX) {
+    const std::size_t n = std::min(samples, static_cast<std::size_t>(split.size()));
     return model.evaluate_batches(
-        split.size(),
+        n,
         [&](std::size_t first, std::size_t count, typename Model::Input& into) {
             gather_rows(split, count, [first](std::size_t r) { return first + r; }, into);
         },
-        split.labels);
+        std::span(std::data(split.labels), n));
 }
 
 }  // namespace ctnet

@@ -90,6 +90,10 @@ struct TrainOptions {
     // positive and normal in the network's type is an error; after the final
     // measurement the hook is called too, and a new rate is ignored.
     std::function<void(EpochEnd&)> on_epoch;
+    // Each epoch's loss and accuracy are measured on the first this many
+    // samples of each split (the book's Trainer, evaluate_sample_num_per_epoch);
+    // 0, the default, is every sample. The final measurement is always on all.
+    std::size_t eval_samples = 0;
 };
 
 // The directory of the bundled digits as installed or in the source tree
@@ -101,15 +105,17 @@ inline constexpr std::pair<const char*, double> optimizer_defaults[] = {
     {"sgd", 0.1}, {"momentum", 0.01}, {"nesterov", 0.01}, {"adagrad", 0.01}, {"rmsprop", 0.01}, {"adam", 0.001}};
 
 // Parses --data DIR|bundled|fashion, --iters N, --optimizer NAME, --lr X, --weight-decay X, --seed N, --out DIR,
-// --threads N (default 0: every core), --resume, --overwrite, --quiet and --help (also --flag=value; a boolean flag
-// takes =yes/no, true/false, 1/0). `bundled` is the default data. Returns
+// --threads N (default 0: every core), --eval-samples N, --resume, --overwrite, --quiet and --help (also
+// --flag=value; a boolean flag takes =yes/no, true/false, 1/0). `bundled` is the default data; what `options`
+// holds before the call (a program's own defaults: its optimizer, steps, evaluation) stays unless a flag
+// changes it, and the help shows it as the default. Returns
 // false after printing the help for --help; throws ctnet::Error with the
 // usage for anything it does not understand or a value out of range.
 bool parse_train_options(int argc, const char* const* argv, const std::filesystem::path& bundled,
                          TrainOptions& options);
 
-// The help text of parse_train_options.
-std::string train_usage(const std::string& program);
+// The help text of parse_train_options, with `defaults` as the defaults it shows.
+std::string train_usage(const std::string& program, const TrainOptions& defaults = {});
 
 // A flag that SIGINT and SIGTERM set (installing the handlers on the first
 // call): point TrainOptions::stop at it, and Ctrl-C finishes the current

@@ -179,8 +179,9 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     auto measure = [&](std::size_t epoch, std::size_t steps, bool last) {
         // The data stays as the data set keeps it (MNIST: bytes, a quarter of
         // the memory of floats); each row is converted as its batch is gathered.
-        const auto tr = evaluate_split(model, data.train);
-        const auto te = evaluate_split(model, data.test);
+        const std::size_t samples = last || options.eval_samples == 0 ? SIZE_MAX : options.eval_samples;
+        const auto tr = evaluate_split(model, data.train, samples);
+        const auto te = evaluate_split(model, data.test, samples);
         epochs.push_back({epoch, steps, tr.loss, tr.accuracy, te.loss, te.accuracy, elapsed()});
         progress.epoch(epochs.back());
         // A bad epoch is reported in the CSV and plot, but model.ckpt keeps the last good one.
