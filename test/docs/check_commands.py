@@ -54,6 +54,10 @@ SHORTER = {
     'build/examples/train_csv --train flowers_train.csv --test flowers_test.csv --label species': ('help', [], None),
     # Needs an interrupted run; test/train/trainer.cpp and check_train.py resume them.
     'build/examples/train_neuralnet --out out --resume': ('help', [], None),
+    # SimpleConvNet's 20 epochs take seconds natively, minutes sanitized: 100 steps.
+    'build/examples/train_convnet': ('run', SHORT, None),
+    'build/examples/train_convnet --data fashion': ('run', SHORT, FASHION),
+    'build/examples/train_convnet --eval-samples 0': ('run', SHORT, None),
     # The chapter-6 experiments take seconds each with the book's settings
     # (test/examples/check_experiments.py runs them so): here a few steps.
     'build/examples/optimizer_compare_mnist': ('run', ['--iters', '50'], None),

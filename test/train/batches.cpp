@@ -3,6 +3,7 @@
 
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <vector>
 
 #include "ctnet/data/bundled.hpp"
@@ -30,7 +31,11 @@ BOOST_AUTO_TEST_SUITE(batches)
 
 BOOST_AUTO_TEST_CASE(rows_land_where_asked_on_every_thread_count) {
     const Numbered split;
-    for (const std::size_t threads : {1, 2, 3}) {
+    // Emulated (qemu), one thread: spinning workers on shared emulated cores crawl there (the pool's
+    // own suite, test/parallel, is left to the native and sanitized runs for the same reason).
+    const std::vector<std::size_t> counts =
+        std::getenv("CTNET_EMULATED") ? std::vector<std::size_t>{1} : std::vector<std::size_t>{1, 2, 3};
+    for (const std::size_t threads : counts) {
         ctnet::ThreadCount scope(threads);
         ctnet::Matrix<float, 9, 5> x;
         x.fill(-1);
