@@ -236,6 +236,27 @@ std::vector<ctnet::EpochMetrics> train_epochs(Model& model, Optimizer& opt, cons
     return out;
 }
 
+// The network of the book's optimizer and initialisation comparisons:
+// MultiLayerNet(784, [100] * 4, 10), ReLU.
+using FiveLayerNet = ctnet::Sequential<ctnet::Affine<784, 100>, ctnet::Relu,
+                                       ctnet::Repeat<3, ctnet::Affine<100, 100>, ctnet::Relu>,
+                                       ctnet::Affine<100, 10>, ctnet::SoftmaxWithLoss>;
+
+// 0, 1, ..., n - 1 as the x of a per-step curve.
+inline std::vector<double> step_numbers(std::size_t n) {
+    std::vector<double> v;
+    for (std::size_t i = 0; i < n; ++i) v.push_back(static_cast<double>(i));
+    return v;
+}
+
+// A run's losses at five steps and at its end, on one progress line.
+inline void report_losses(const Flags& flags, const char* name, const std::vector<double>& losses) {
+    std::string report;
+    for (std::size_t i = 0; i < losses.size(); i += std::max<std::size_t>(losses.size() / 5, 1))
+        report += fmt::format(" {:5}:{:.3f}", i, losses[i]);
+    flags.say("{:<9} loss at step{} ... last {:.3f}\n", name, report, losses.back());
+}
+
 // One column of a run's epochs, and the epochs' numbers: a Series' y and x.
 inline std::vector<double> column(const std::vector<ctnet::EpochMetrics>& e, double ctnet::EpochMetrics::*field) {
     std::vector<double> v;
@@ -246,6 +267,19 @@ inline std::vector<double> epoch_numbers(const std::vector<ctnet::EpochMetrics>&
     std::vector<double> v;
     for (const auto& m : e) v.push_back(static_cast<double>(m.epoch));
     return v;
+}
+
+// A panel of training (solid) and test (dashed) accuracy per epoch, 0 to 1,
+// as the book's overfitting figures; prints the run's last figures and gap.
+inline ctnet::ChartPanel accuracy_panel(const Flags& flags, const std::string& title,
+                                        const std::vector<ctnet::EpochMetrics>& e) {
+    const auto& last = e.back();
+    flags.say("{:<18}: after {} epochs train accuracy {:.4f}, test {:.4f}: gap {:.4f}\n", title, e.size(),
+              last.train_acc, last.test_acc, last.train_acc - last.test_acc);
+    return {title, "epochs", "accuracy",
+            {{"train", epoch_numbers(e), column(e, &ctnet::EpochMetrics::train_acc)},
+             {"test", epoch_numbers(e), column(e, &ctnet::EpochMetrics::test_acc), true}},
+            0.0, 1.0};
 }
 
 }  // namespace experiment

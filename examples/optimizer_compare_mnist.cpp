@@ -8,9 +8,7 @@
 //     build/examples/optimizer_compare_mnist --data fashion --all
 #include "experiment.hpp"
 
-using Net = ctnet::Sequential<ctnet::Affine<784, 100>, ctnet::Relu, ctnet::Repeat<3, ctnet::Affine<100, 100>, ctnet::Relu>,
-                              ctnet::Affine<100, 10>, ctnet::SoftmaxWithLoss>;
-using Model = ctnet::Model<Net, float, 128>;
+using Model = ctnet::Model<experiment::FiveLayerNet, float, 128>;
 
 int main(int argc, char** argv) try {
     experiment::Flags flags("optimizer_compare_mnist",
@@ -24,16 +22,12 @@ int main(int argc, char** argv) try {
     const ctnet::MnistRaw mnist = ctnet::read_mnist(flags.data);
 
     ctnet::ChartPanel panel{"", "iterations", "loss", {}, 0.0, 1.0};
-    std::vector<double> steps;
-    for (std::size_t i = 0; i < iters; ++i) steps.push_back(static_cast<double>(i));
+    const std::vector<double> steps = experiment::step_numbers(iters);
     auto run = [&](const char* name, auto optimizer) {
         auto model = std::make_unique<Model>(ctnet::Init::he(), flags.seed);
         // Every optimizer draws the same batches: the same seed for the sampler.
         const auto losses = experiment::step_losses(*model, optimizer, mnist.train, iters, ctnet::Rng(flags.seed + 1));
-        std::string report;
-        for (std::size_t i = 0; i < iters; i += std::max<std::size_t>(iters / 5, 1))
-            report += fmt::format(" {:5}:{:.3f}", i, losses[i]);
-        flags.say("{:<9} loss at step{} ... last {:.3f}\n", name, report, losses.back());
+        experiment::report_losses(flags, name, losses);
         panel.series.push_back({name, steps, experiment::smooth_curve(losses)});
     };
     run("SGD", ctnet::Sgd{0.01});

@@ -33,14 +33,8 @@ int main(int argc, char** argv) try {
         model->set_weight_decay(static_cast<float>(decay));
         ctnet::Sgd sgd{0.01};
         const auto e = experiment::train_epochs(*model, sgd, data, epochs, ctnet::Rng(flags.seed + 1));
-        const auto& last = e.back();
-        flags.say("weight decay {:<5}: after {} epochs train accuracy {:.4f}, test {:.4f}: gap {:.4f}\n", decay,
-                  e.size(), last.train_acc, last.test_acc, last.train_acc - last.test_acc);
         const std::string title = decay == 0 ? std::string("no weight decay") : fmt::format("weight decay {}", decay);
-        panels.push_back({title, "epochs", "accuracy",
-                          {{"train", experiment::epoch_numbers(e), experiment::column(e, &ctnet::EpochMetrics::train_acc)},
-                           {"test", experiment::epoch_numbers(e), experiment::column(e, &ctnet::EpochMetrics::test_acc), true}},
-                          0.0, 1.0});
+        panels.push_back(experiment::accuracy_panel(flags, title, e));
     }
     experiment::write_figure(flags, fmt::format("{} training images, 784-[100x6]-10, SGD 0.01 ({})", data.train.size(),
                                                 flags.data.filename().string()),

@@ -7,9 +7,7 @@
 //     build/examples/weight_init_compare
 #include "experiment.hpp"
 
-using Net = ctnet::Sequential<ctnet::Affine<784, 100>, ctnet::Relu, ctnet::Repeat<3, ctnet::Affine<100, 100>, ctnet::Relu>,
-                              ctnet::Affine<100, 10>, ctnet::SoftmaxWithLoss>;
-using Model = ctnet::Model<Net, float, 128>;
+using Model = ctnet::Model<experiment::FiveLayerNet, float, 128>;
 
 int main(int argc, char** argv) try {
     experiment::Flags flags("weight_init_compare",
@@ -21,18 +19,14 @@ int main(int argc, char** argv) try {
     const ctnet::MnistRaw mnist = ctnet::read_mnist(flags.data);
 
     ctnet::ChartPanel panel{"", "iterations", "loss", {}, 0.0, 2.5};
-    std::vector<double> steps;
-    for (std::size_t i = 0; i < iters; ++i) steps.push_back(static_cast<double>(i));
+    const std::vector<double> steps = experiment::step_numbers(iters);
     const std::pair<const char*, ctnet::Init> starts[] = {
         {"std=0.01", ctnet::Init::gaussian(0.01)}, {"Xavier", ctnet::Init::xavier()}, {"He", ctnet::Init::he()}};
     for (const auto& [name, init] : starts) {
         auto model = std::make_unique<Model>(init, flags.seed);
         ctnet::Sgd sgd{0.01};
         const auto losses = experiment::step_losses(*model, sgd, mnist.train, iters, ctnet::Rng(flags.seed + 1));
-        std::string report;
-        for (std::size_t i = 0; i < iters; i += std::max<std::size_t>(iters / 5, 1))
-            report += fmt::format(" {:5}:{:.3f}", i, losses[i]);
-        flags.say("{:<9} loss at step{} ... last {:.3f}\n", name, report, losses.back());
+        experiment::report_losses(flags, name, losses);
         panel.series.push_back({name, steps, experiment::smooth_curve(losses)});
     }
     experiment::write_figure(flags, fmt::format("weight initialisation, SGD 0.01, {} steps of batch 128 ({})", iters,
