@@ -15,6 +15,7 @@
 #include "layer/softmax.hpp"
 #include "layer/softmax_with_loss.hpp"
 #include "layer/tanh.hpp"
+#include "net/book_networks.hpp"
 #include "net/checkpoint.hpp"
 #include "net/gradient_check.hpp"
 #include "net/layer_state.hpp"

@@ -189,4 +189,38 @@ BOOST_AUTO_TEST_CASE(wrong_files_are_refused_and_the_model_is_untouched) {
     BOOST_TEST(bits_of(net) == before);
 }
 
+BOOST_AUTO_TEST_CASE(filter_banks_are_four_dimensional_in_the_books_element_order) {
+    // The book's Convolution.W is (FN, C, FH, FW); ctnet stores filter f as
+    // row f of FN x (C FH FW), element (c, i, j) at column (c FH + i) FW + j.
+    using ConvNet = ctnet::Sequential<ctnet::Input<ctnet::Shape<2, 6, 6>{}>, ctnet::Convolution<3, 3, 3>,
+                                      ctnet::Relu, ctnet::Affine<3 * 4 * 4, 5>, ctnet::SoftmaxWithLoss>;
+    TempDir dir;
+    ctnet::Model<ConvNet, double, 2> net(ctnet::Init::he(), 3), back;
+    BOOST_TEST(net.param("W1").shape() == (Shape{3, 2, 3, 3}));
+    BOOST_TEST(net.param("b1").shape() == (Shape{3}));
+    BOOST_TEST(net.param("W2").shape() == (Shape{48, 5}));
+    BOOST_TEST(net.grad("W1").shape() == (Shape{3, 2, 3, 3}));
+
+    ctnet::save_npz(net, dir.path / "conv.npz");
+    auto arrays = ctnet::read_npz(dir.path / "conv.npz");
+    const ctnet::NpyArray& w1 = named(arrays, "W1");
+    BOOST_TEST(w1.shape == (Shape{3, 2, 3, 3}));
+    for (std::size_t f = 0; f < 3; ++f)
+        for (std::size_t c = 0; c < 2; ++c)
+            for (std::size_t i = 0; i < 3; ++i)
+                for (std::size_t j = 0; j < 3; ++j)
+                    BOOST_TEST(w1.values[((f * 2 + c) * 3 + i) * 3 + j] == net.param("W1")(f, (c * 3 + i) * 3 + j));
+
+    ctnet::load_npz(back, dir.path / "conv.npz");
+    BOOST_TEST(bits_of(back) == bits_of(net));
+
+    // The filters flattened to the matrix ctnet stores are not the book's shape.
+    named(arrays, "W1").shape = {3, 18};
+    ctnet::write_npz(dir.path / "flat.npz", arrays);
+    const std::string before = bits_of(back);
+    BOOST_TEST(mentions(error_of([&] { ctnet::load_npz(back, dir.path / "flat.npz"); }),
+                        {"array 'W1' has shape (3, 18), the network expects (3, 2, 3, 3)"}));
+    BOOST_TEST(bits_of(back) == before);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string_view>
 #include <type_traits>
+#include <vector>
 
 #include "../matrix/gemm.hpp"
 #include "../matrix/matrix.hpp"
@@ -126,6 +127,12 @@ struct Convolution {
         void for_each_param(F&& f) {
             f(std::string_view("W"), W, dW, false);
             f(std::string_view("b"), b, db, false);
+        }
+
+        // W is the book's (FN, C, FH, FW) filter bank; b is a vector of FN.
+        static std::vector<std::size_t> param_shape(std::string_view base) {
+            if (base == "W") return {FN, C, FH, FW};
+            return {};
         }
 
     private:

@@ -48,7 +48,15 @@ struct LayerNode {
 template <class L>
 concept HasParams = requires(L& l) { l.for_each_param([](auto, auto&, auto&, bool) {}); };
 
-// A layer whose weights take the L2 penalty (Affine; convolutions later).
+// A layer whose parameters have a shape of their own in the book (a
+// Convolution's filters, (FN, C, FH, FW)): param_shape(base) gives it, or
+// nothing for a parameter shown as the matrix it is stored as.
+template <class L>
+concept HasParamShape = requires(const L& l, std::string_view base) {
+    { l.param_shape(base) } -> std::convertible_to<std::vector<std::size_t>>;
+};
+
+// A layer whose weights take the L2 penalty (Affine, Convolution).
 template <class L>
 concept Decaying = requires(L& l) {
     l.weight_decay;
@@ -450,8 +458,10 @@ public:
                     using M = std::remove_cvref_t<decltype(p)>;
                     const std::size_t r = transposed ? M::cols : M::rows, c = transposed ? M::rows : M::cols;
                     const std::string name = param_name<decltype(i)::value>(base);
-                    f(name, ParamView<T>(name, p.data(), r, c, M::stride, transposed),
-                      ParamView<T>(name, g.data(), r, c, M::stride, transposed));
+                    std::vector<std::size_t> dims;
+                    if constexpr (detail::HasParamShape<decltype(layer)>) dims = layer.param_shape(base);
+                    f(name, ParamView<T>(name, p.data(), r, c, M::stride, transposed, dims),
+                      ParamView<T>(name, g.data(), r, c, M::stride, transposed, dims));
                 });
             }
         });

@@ -22,6 +22,14 @@ class ParamView {
 public:
     ParamView(std::string name, T* data, std::size_t rows, std::size_t cols, std::size_t stride, bool transposed)
         : name_(std::move(name)), data_(data), rows_(rows), cols_(cols), stride_(stride), transposed_(transposed) {}
+    // The same view, shown to NumPy as `dims` (whose product is rows x cols):
+    // a Convolution's W is FN x (C FH FW) here and (FN, C, FH, FW) in the book,
+    // in the same element order, so only the shape changes.
+    ParamView(std::string name, T* data, std::size_t rows, std::size_t cols, std::size_t stride, bool transposed,
+              std::vector<std::size_t> dims)
+        : ParamView(std::move(name), data, rows, cols, stride, transposed) {
+        dims_ = std::move(dims);
+    }
 
     const std::string& name() const { return name_; }
     std::size_t rows() const { return rows_; }
@@ -30,8 +38,12 @@ public:
     // A vector in the book (a bias, b1 of shape (50,)): one row, stored as it
     // is shown. A transposed one-row view is a weight of one input, (1, N).
     bool is_vector() const { return rows_ == 1 && !transposed_; }
-    // The book's (and NumPy's) shape: {cols()} for a vector, else {rows(), cols()}.
+    // The book's (and NumPy's) shape: the layer's own where it has one (a
+    // filter bank's (FN, C, FH, FW)), else {cols()} for a vector and
+    // {rows(), cols()} otherwise. Element (i, j) is the C-order element
+    // i cols() + j of that shape.
     std::vector<std::size_t> shape() const {
+        if (!dims_.empty()) return dims_;
         return is_vector() ? std::vector<std::size_t>{cols_} : std::vector<std::size_t>{rows_, cols_};
     }
     T& operator()(std::size_t i, std::size_t j) const {
@@ -44,6 +56,7 @@ private:
     T* data_;
     std::size_t rows_, cols_, stride_;
     bool transposed_;
+    std::vector<std::size_t> dims_;  // empty: the two-dimensional shape
 };
 
 // A named rows x cols array of values, detached from any model.
