@@ -1,4 +1,4 @@
-// Tests for data/bundled.hpp: the bundled digits are found from the build tree, and CTNET_DATA_DIR redirects the search.
+// Tests for data/bundled.hpp: the bundled digits and the book's weights are found from the build tree, and CTNET_DATA_DIR redirects the search.
 #include "ctnet/data/bundled.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -59,6 +59,21 @@ BOOST_AUTO_TEST_CASE(a_data_dir_without_the_files_is_passed_over) {
     const fs::path dir = ctnet::bundled_mnist_dir();
     BOOST_TEST(!fs::equivalent(dir, tmp.path / "mnist"));
     BOOST_TEST(fs::is_regular_file(dir / "train-images-idx3-ubyte.gz"));
+}
+
+BOOST_AUTO_TEST_CASE(the_books_weights_are_found_and_redirected_as_the_digits) {
+    ::unsetenv("CTNET_DATA_DIR");
+    const fs::path source_data = fs::path(__FILE__).parent_path().parent_path().parent_path() / "data";
+    BOOST_TEST(fs::equivalent(ctnet::book_weights_dir(), source_data / "book-weights"));
+
+    TempDir tmp;
+    fs::create_directories(tmp.path / "book-weights");
+    fs::copy_file(source_data / "book-weights" / "simple_convnet.npz", tmp.path / "book-weights" / "simple_convnet.npz");
+    DataDirEnv env(tmp.path);
+    // One of the two files is not enough.
+    BOOST_TEST(fs::equivalent(ctnet::book_weights_dir(), source_data / "book-weights"));
+    fs::copy_file(source_data / "book-weights" / "deep_convnet.npz", tmp.path / "book-weights" / "deep_convnet.npz");
+    BOOST_TEST(fs::equivalent(ctnet::book_weights_dir(), tmp.path / "book-weights"));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs train_convnet as a user would: --help names its defaults, a short run learns the digits and
+"""Runs train_convnet or deep_convnet as a user would: --help names its defaults, a short run learns the digits and
 writes its files and summary, each epoch is measured on --eval-samples images, and a run stopped by
 Ctrl-C and resumed ends with the weights of one that never stopped (threads 1, 2 and 3).
 
@@ -87,7 +87,7 @@ def main() -> int:
     for f in failures:
         print("FAIL:", f)
     if not failures:
-        print("train_convnet behaves")
+        print(f"{os.path.basename(program)} behaves")
     return 1 if failures else 0
 
 

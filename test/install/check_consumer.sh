@@ -39,6 +39,7 @@ config=$(find "$tmp/stage" -name ctnetConfig.cmake | head -n 1)
 lib=$(dirname "$(find "$tmp/stage" -name 'libctnet.so*' | head -n 1)")
 prefix=$(cd "$lib" && while [ ! -d include ] && [ "$PWD" != / ]; do cd ..; done; pwd -P)
 [ -f "$prefix/share/ctnet/mnist/train-images-idx3-ubyte.gz" ] || { echo "bundled digits not installed"; exit 1; }
+[ -f "$prefix/share/ctnet/book-weights/deep_convnet.npz" ] || { echo "the book's weights not installed"; exit 1; }
 [ -f "$prefix/include/ctnet/version.hpp" ] || { echo "generated version.hpp not installed"; exit 1; }
 export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR="$tmp/stage"
 

@@ -1,4 +1,4 @@
-// bundled.hpp — bundled_mnist_dir(): where the digits that ship with ctnet are, in a build tree or an installed prefix.
+// bundled.hpp — bundled_mnist_dir(), book_weights_dir(): where the data that ships with ctnet is, in a build tree or an installed prefix.
 #pragma once
 
 #include <filesystem>
@@ -16,5 +16,14 @@ namespace ctnet {
 // configured with. Returns the canonical path; throws ctnet::Error naming
 // every place tried if none holds the files.
 std::filesystem::path bundled_mnist_dir();
+
+// The directory holding the book authors' trained SimpleConvNet and
+// DeepConvNet, simple_convnet.npz and deep_convnet.npz (data/book-weights in
+// the source tree, <prefix>/share/ctnet/book-weights once installed; their
+// README gives provenance and licence), for load_npz into ctnet::book's
+// networks. Looked for as bundled_mnist_dir() looks, under book-weights/.
+//
+//     ctnet::load_npz(net, ctnet::book_weights_dir() / "deep_convnet.npz");
+std::filesystem::path book_weights_dir();
 
 }  // namespace ctnet
