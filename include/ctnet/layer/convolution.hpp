@@ -10,7 +10,9 @@
 #include "../matrix/gemm.hpp"
 #include "../matrix/matrix.hpp"
 #include "../matrix/reduce.hpp"
+#include "../parallel/pool.hpp"
 #include "../random.hpp"
+#include "direct_convolution.hpp"
 #include "init.hpp"
 #include "layer.hpp"
 
@@ -71,6 +73,35 @@ struct Convolution {
             std::clamp<std::size_t>(detail::gemm::l2_bytes / 2 / (K * P * sizeof(T)), 1, B);
         static constexpr std::size_t Rest = B % G;  // the last group's images, if fewer
 
+    private:
+        // At stride 1 (and padding less than the filter, so that dx is a
+        // convolution too) the forward pass and dx run straight from padded
+        // copies of the images (direct_convolution.hpp: no im2col panel),
+        // each image on whichever thread takes it, and so does dW, from
+        // groups of GD images. Other strides (and filters too wide for the
+        // registers) take the panels above.
+        using Forward = detail::DirectConvolution<T, C, FN, FH, FW, H + 2 * Pad, Wd + 2 * Pad, OH, OW>;
+        using Backward = detail::DirectConvolution<T, FN, C, FH, FW, OH + 2 * (FH - 1 - Pad),
+                                                   OW + 2 * (FW - 1 - Pad), H, Wd>;
+        static constexpr bool direct = Stride == 1 && Pad < FH && Pad < FW && FW + 4 <= simd::register_count;
+
+    public:
+        // The weight gradient's images at a time (direct): as many padded
+        // inputs and output gradients as fill half the L2 cache, since each
+        // is read by every tile of dW, and no more than the tiles' rows of
+        // output gradient keep in L1 (DeepConvNet's second layer: 1 image
+        // at a time ran at 64% of peak, 4 at 50). Fewer mean more reductions.
+        static constexpr std::size_t GD = [] {
+            if constexpr (direct) {
+                return std::clamp<std::size_t>(
+                    std::min(detail::gemm::l2_bytes / 2 / ((Forward::in_size + Forward::out_size) * sizeof(T)),
+                             Forward::l1_images),
+                    1, B);
+            } else {
+                return std::size_t(1);
+            }
+        }();
+
         Matrix<T, FN, K> W;  // filter f is row f: (c, i, j) in the book's order
         Matrix<T, 1, FN> b;
         Matrix<T, FN, K> dW;
@@ -85,19 +116,28 @@ struct Convolution {
         }
 
         void forward(const Matrix<T, B, In.size()>& x, Matrix<T, B, Out.size()>& y) {
-            for_groups([&](std::size_t n0, auto& col, auto& out) {
-                constexpr std::size_t count = std::remove_cvref_t<decltype(col)>::cols / P;
-                for (std::size_t g = 0; g < count; ++g) im2col(x.row_ptr(n0 + g), col, g * P);
-                out = dot(W, col);
-                for (std::size_t g = 0; g < count; ++g) {
-                    T* dst = y.row_ptr(n0 + g);
-                    for (std::size_t f = 0; f < FN; ++f) {
-                        const T* src = out.row_ptr(f) + g * P;
-                        const T bias = b(0, f);
-                        for (std::size_t p = 0; p < P; ++p) dst[f * P + p] = src[p] + bias;
+            if constexpr (direct) {
+                wt_ = transpose(W);
+                for_images<Forward>([&](std::size_t n, T* in, T* out) {
+                    Forward::template pad_image<H, Wd, Pad>(x.row_ptr(n), in);
+                    Forward::template run<decltype(wt_)::stride>(in, wt_.data(), b.data(), out);
+                    Forward::unpad_output(out, y.row_ptr(n));
+                });
+            } else {
+                for_groups([&](std::size_t n0, auto& col, auto& out) {
+                    constexpr std::size_t count = std::remove_cvref_t<decltype(col)>::cols / P;
+                    for (std::size_t g = 0; g < count; ++g) im2col(x.row_ptr(n0 + g), col, g * P);
+                    out = dot(W, col);
+                    for (std::size_t g = 0; g < count; ++g) {
+                        T* dst = y.row_ptr(n0 + g);
+                        for (std::size_t f = 0; f < FN; ++f) {
+                            const T* src = out.row_ptr(f) + g * P;
+                            const T bias = b(0, f);
+                            for (std::size_t p = 0; p < P; ++p) dst[f * P + p] = src[p] + bias;
+                        }
                     }
-                }
-            });
+                });
+            }
         }
 
         template <bool WantDx>
@@ -105,19 +145,53 @@ struct Convolution {
                       const Matrix<T, B, Out.size()>& dy, Matrix<T, B, In.size()>* dx) {
             dW.set_zero();
             db.set_zero();
-            for_groups([&](std::size_t n0, auto& col, auto& dout) {
-                constexpr std::size_t count = std::remove_cvref_t<decltype(col)>::cols / P;
-                for (std::size_t g = 0; g < count; ++g) {
-                    const T* src = dy.row_ptr(n0 + g);
-                    for (std::size_t f = 0; f < FN; ++f) db(0, f) += copy_and_sum(src + f * P, dout.row_ptr(f) + g * P);
-                    im2col(x.row_ptr(n0 + g), col, g * P);
+            if constexpr (direct) {
+                for (std::size_t n0 = 0; n0 < B; n0 += GD) {
+                    const std::size_t count = std::min(GD, B - n0);
+                    parallel::for_chunks(count, [&](std::size_t first, std::size_t last) {
+                        for (std::size_t g = first; g < last; ++g) {
+                            Forward::template pad_image<H, Wd, Pad>(x.row_ptr(n0 + g), grad_.in.row_ptr(g));
+                            Forward::pad_output(dy.row_ptr(n0 + g), grad_.dout.row_ptr(g));
+                            for (std::size_t f = 0; f < FN; ++f) grad_.db(g, f) = Forward::output_sum(grad_.dout.row_ptr(g), f);
+                        }
+                    });
+                    for (std::size_t g = 0; g < count; ++g)
+                        for (std::size_t f = 0; f < FN; ++f) db(0, f) += grad_.db(g, f);
+                    parallel::for_chunks(Forward::gradient_tiles, [&](std::size_t first, std::size_t last) {
+                        Forward::template weight_gradient<Matrix<T, FN, K>::stride>(grad_.in.data(), grad_.dout.data(), count,
+                                                                                   dW.data(), first, last);
+                    });
                 }
-                dW += dot(dout, transpose(col));
                 if constexpr (WantDx) {
-                    col = dot(transpose(W), dout);
-                    for (std::size_t g = 0; g < count; ++g) col2im(col, g * P, dx->row_ptr(n0 + g));
+                    // dx is the convolution of dy, padded by FH - 1 - Pad, with
+                    // each filter turned half round and its channels as the
+                    // outputs: wtb_((f, FH-1-i, FW-1-j), c) = W(f, (c, i, j)).
+                    for (std::size_t f = 0; f < FN; ++f)
+                        for (std::size_t c = 0; c < C; ++c)
+                            for (std::size_t i = 0; i < FH; ++i)
+                                for (std::size_t j = 0; j < FW; ++j)
+                                    wtb_(f * FH * FW + (FH - 1 - i) * FW + (FW - 1 - j), c) = W(f, (c * FH + i) * FW + j);
+                    for_images<Backward>([&](std::size_t n, T* in, T* out) {
+                        Backward::template pad_image<OH, OW, FH - 1 - Pad>(dy.row_ptr(n), in);
+                        Backward::template run<decltype(wtb_)::stride>(in, wtb_.data(), nullptr, out);
+                        Backward::unpad_output(out, dx->row_ptr(n));
+                    });
                 }
-            });
+            } else {
+                for_groups([&](std::size_t n0, auto& col, auto& dout) {
+                    constexpr std::size_t count = std::remove_cvref_t<decltype(col)>::cols / P;
+                    for (std::size_t g = 0; g < count; ++g) {
+                        const T* src = dy.row_ptr(n0 + g);
+                        for (std::size_t f = 0; f < FN; ++f) db(0, f) += copy_and_sum(src + f * P, dout.row_ptr(f) + g * P);
+                        im2col(x.row_ptr(n0 + g), col, g * P);
+                    }
+                    dW += dot(dout, transpose(col));
+                    if constexpr (WantDx) {
+                        col = dot(transpose(W), dout);
+                        for (std::size_t g = 0; g < count; ++g) col2im(col, g * P, dx->row_ptr(n0 + g));
+                    }
+                });
+            }
             if (weight_decay != T(0)) dW += weight_decay * W;
         }
 
@@ -136,11 +210,26 @@ struct Convolution {
         }
 
     private:
+        // f(image, flat input, output) for every image of the batch, across
+        // the threads; each thread has its own buffers (zero but for what
+        // pad_image writes, so their padding stays zero).
+        template <class D, class F>
+        static void for_images(const F& f) {
+            parallel::for_chunks(B, [&](std::size_t first, std::size_t last) {
+                struct Buffers {
+                    Matrix<T, 1, D::in_size> in;
+                    Matrix<T, 1, D::out_size> out;
+                };
+                static thread_local Buffers buffers;
+                for (std::size_t n = first; n < last; ++n) f(n, buffers.in.data(), buffers.out.data());
+            });
+        }
+
         // f(first image, panel, output) for each group of G images, then for
         // the Rest, each with buffers of its own size.
         template <class F>
         void for_groups(F&& f) {
-            for (std::size_t n0 = 0; n0 + G <= B; n0 += G) f(n0, col_, out_);
+            for (std::size_t n0 = 0; n0 + G <= B; n0 += G) f(n0, panels_.col, panels_.out);
             if constexpr (Rest != 0) f(B - Rest, rest_.col, rest_.out);
         }
 
@@ -219,16 +308,31 @@ struct Convolution {
                     }
         }
 
+        // The filters for the direct passes: W^T, and turned round for dx.
+        Matrix<T, direct ? K : 1, direct ? FN : 1> wt_;
+        Matrix<T, direct ? FN * FH * FW : 1, direct ? C : 1> wtb_;
+        // and their bias gradients.
+        template <class D>
+        struct GradientBuffers {  // GD padded inputs, output gradients
+            Matrix<T, GD, D::in_size> in;
+            Matrix<T, GD, D::out_size> dout;
+            Matrix<T, GD, FN> db;
+        };
         // A group's panels side by side (and, in backward, their gradient),
-        // and its outputs (in backward, their gradient).
-        Matrix<T, K, G * P> col_;
-        Matrix<T, FN, G * P> out_;
+        // and its outputs (in backward, their gradient): im2col's (stride > 1).
+        struct PanelBuffers {
+            Matrix<T, K, G * P> col;
+            Matrix<T, FN, G * P> out;
+        };
         struct RestBuffers {
             Matrix<T, K, (Rest ? Rest : 1) * P> col;
             Matrix<T, FN, (Rest ? Rest : 1) * P> out;
         };
         struct NoBuffers {};
-        [[no_unique_address]] std::conditional_t<Rest != 0, RestBuffers, NoBuffers> rest_;
+        // (Named, not instantiated, where the layer is not direct.)
+        [[no_unique_address]] std::conditional_t<direct, GradientBuffers<Forward>, NoBuffers> grad_;
+        [[no_unique_address]] std::conditional_t<direct, NoBuffers, PanelBuffers> panels_;
+        [[no_unique_address]] std::conditional_t<Rest != 0 && !direct, RestBuffers, NoBuffers> rest_;
     };
 };
 
