@@ -75,6 +75,25 @@ BOOST_AUTO_TEST_CASE(convolutional_networks_as_the_book_checks_them) {
     check<Deeper, 2>(ctnet::Init::he(), 3);
 }
 
+// The book's DeepConvNet (ch08), its every kind of layer in its order, narrowed to a few filters
+// on 12 x 12 images so that 1,000 numerical derivatives take a moment: 3 x 3 convolutions with
+// padding 1 and 2 (the fourth), three max poolings, Affine - ReLU - Dropout - Affine - Dropout.
+// Each Dropout drops at its ratio of 0.5 while the gradient is taken, and holds its mask still
+// while the differences are (Mode::train_frozen).
+BOOST_AUTO_TEST_CASE(the_books_deep_convnet_narrowed) {
+    using ctnet::Convolution;
+    using ctnet::Pooling;
+    using ctnet::Relu;
+    using DeepPattern =
+        ctnet::Sequential<ctnet::Input<ctnet::Shape<1, 12, 12>{}>, Convolution<2, 3, 3, 1, 1>, Relu,
+                          Convolution<2, 3, 3, 1, 1>, Relu, Pooling<2, 2, 2>, Convolution<3, 3, 3, 1, 1>, Relu,
+                          Convolution<3, 3, 3, 1, 2>, Relu, Pooling<2, 2, 2>, Convolution<4, 3, 3, 1, 1>, Relu,
+                          Convolution<4, 3, 3, 1, 1>, Relu, Pooling<2, 2, 2>, ctnet::Affine<4 * 2 * 2, 6>, Relu,
+                          ctnet::Dropout, ctnet::Affine<6, 10>, ctnet::Dropout, ctnet::SoftmaxWithLoss>;
+    static_assert(DeepPattern::shapes[8] == ctnet::Dims{3, 8, 8}, "the fourth convolution's padding of 2 grows 6 x 6 to 8 x 8");
+    check<DeepPattern, 3>(ctnet::Init::he(), 4);
+}
+
 template <class Net>
 void check_in_float() {
     ctnet::Model<Net, float, 3> net(ctnet::Init::gaussian(0.01), 1);
