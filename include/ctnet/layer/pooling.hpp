@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "../matrix/matrix.hpp"
+#include "../parallel/pool.hpp"
 #include "layer.hpp"
 
 namespace ctnet::inline CTNET_ABI {
@@ -55,67 +56,79 @@ struct BasicPooling {
 
         void forward(const Matrix<T, B, In.size()>& x, Matrix<T, B, Out.size()>& y) {
             if constexpr (Kind == PoolKind::max) argmax_.resize(B * Out.size());
-            for (std::size_t n = 0; n < B; ++n) {
-                const T* src = x.row_ptr(n);
-                T* dst = y.row_ptr(n);
-                if constexpr (Pad == 0) {
-                    forward_inside(src, dst, argmax_.data() + n * Out.size());
-                    continue;
-                }
-                for (std::size_t c = 0; c < C; ++c)
-                    for (std::size_t oh = 0; oh < OH; ++oh)
-                        for (std::size_t ow = 0; ow < OW; ++ow) {
-                            const std::size_t o = (c * OH + oh) * OW + ow;
-                            if constexpr (Kind == PoolKind::max) {
-                                T best = T(0);
-                                std::uint32_t at = in_padding;
-                                bool first = true;
-                                window(c, oh, ow, [&](std::size_t v, bool real) {
-                                    const T value = real ? src[v] : T(0);
-                                    if (first || value > best) {
-                                        best = value;
-                                        at = real ? static_cast<std::uint32_t>(v) : in_padding;
-                                        first = false;
-                                    }
-                                });
-                                dst[o] = best;
-                                argmax_[n * Out.size() + o] = at;
-                            } else {
-                                T total = 0;
-                                window(c, oh, ow, [&](std::size_t v, bool real) { total += real ? src[v] : T(0); });
-                                dst[o] = total / static_cast<T>(PH * PW);
-                            }
-                        }
-            }
+            // Image by image, across the threads (each image whole on one).
+            parallel::for_chunks(B, [&](std::size_t first, std::size_t last) {
+                for (std::size_t n = first; n < last; ++n) forward_image(x, y, n);
+            });
         }
 
         template <bool WantDx>
         void backward(const Matrix<T, B, In.size()>&, const Matrix<T, B, Out.size()>&,
                       const Matrix<T, B, Out.size()>& dy, Matrix<T, B, In.size()>* dx) const {
             if constexpr (WantDx) {
-                for (std::size_t n = 0; n < B; ++n) {
-                    const T* src = dy.row_ptr(n);
-                    T* dst = dx->row_ptr(n);
-                    for (std::size_t v = 0; v < In.size(); ++v) dst[v] = T(0);
-                    for (std::size_t c = 0; c < C; ++c)
-                        for (std::size_t oh = 0; oh < OH; ++oh)
-                            for (std::size_t ow = 0; ow < OW; ++ow) {
-                                const std::size_t o = (c * OH + oh) * OW + ow;
-                                if constexpr (Kind == PoolKind::max) {
-                                    const std::uint32_t at = argmax_[n * Out.size() + o];
-                                    if (at != in_padding) dst[at] += src[o];
-                                } else {
-                                    const T share = src[o] / static_cast<T>(PH * PW);
-                                    window(c, oh, ow, [&](std::size_t v, bool real) {
-                                        if (real) dst[v] += share;
-                                    });
-                                }
-                            }
-                }
+                parallel::for_chunks(B, [&](std::size_t first, std::size_t last) {
+                    for (std::size_t n = first; n < last; ++n) backward_image(dy, *dx, n);
+                });
             }
         }
 
     private:
+        // One image's outputs (and, for max pooling, where each came from).
+        void forward_image(const Matrix<T, B, In.size()>& x, Matrix<T, B, Out.size()>& y, std::size_t n) {
+            const T* src = x.row_ptr(n);
+            T* dst = y.row_ptr(n);
+            if constexpr (Pad == 0) {
+                forward_inside(src, dst, argmax_.data() + n * Out.size());
+                return;
+            }
+            for (std::size_t c = 0; c < C; ++c)
+                for (std::size_t oh = 0; oh < OH; ++oh)
+                    for (std::size_t ow = 0; ow < OW; ++ow) {
+                        const std::size_t o = (c * OH + oh) * OW + ow;
+                        if constexpr (Kind == PoolKind::max) {
+                            T best = T(0);
+                            std::uint32_t at = in_padding;
+                            bool first = true;
+                            window(c, oh, ow, [&](std::size_t v, bool real) {
+                                const T value = real ? src[v] : T(0);
+                                if (first || value > best) {
+                                    best = value;
+                                    at = real ? static_cast<std::uint32_t>(v) : in_padding;
+                                    first = false;
+                                }
+                            });
+                            dst[o] = best;
+                            argmax_[n * Out.size() + o] = at;
+                        } else {
+                            T total = 0;
+                            window(c, oh, ow, [&](std::size_t v, bool real) { total += real ? src[v] : T(0); });
+                            dst[o] = total / static_cast<T>(PH * PW);
+                        }
+                    }
+        }
+
+        // One image's input gradient: each output's to where its maximum was,
+        // or shared evenly over its window.
+        void backward_image(const Matrix<T, B, Out.size()>& dy, Matrix<T, B, In.size()>& dx, std::size_t n) const {
+            const T* src = dy.row_ptr(n);
+            T* dst = dx.row_ptr(n);
+            for (std::size_t v = 0; v < In.size(); ++v) dst[v] = T(0);
+            for (std::size_t c = 0; c < C; ++c)
+                for (std::size_t oh = 0; oh < OH; ++oh)
+                    for (std::size_t ow = 0; ow < OW; ++ow) {
+                        const std::size_t o = (c * OH + oh) * OW + ow;
+                        if constexpr (Kind == PoolKind::max) {
+                            const std::uint32_t at = argmax_[n * Out.size() + o];
+                            if (at != in_padding) dst[at] += src[o];
+                        } else {
+                            const T share = src[o] / static_cast<T>(PH * PW);
+                            window(c, oh, ow, [&](std::size_t v, bool real) {
+                                if (real) dst[v] += share;
+                            });
+                        }
+                    }
+        }
+
         // Without padding every window lies inside the image: no bounds to
         // test, and the window's size and the stride known to the compiler.
         static void forward_inside(const T* src, T* dst, [[maybe_unused]] std::uint32_t* argmax) {

@@ -14,9 +14,9 @@
 // multiply-adds and up: at least two pieces of 2^17) is cut into a fixed
 // number of pieces along one of its result's dimensions, and the pieces are
 // divided among the threads; so are the rows of the batches ctnet::train
-// gathers, and a stride-1 Convolution's images (each image, or each tile of
-// its weight gradient, computed whole by one thread). Everything else
-// (element-wise assignments, other layers' own loops, the loss, drawing
+// gathers, a stride-1 Convolution's images and a Pooling's (each image, or
+// each tile of a weight gradient, computed whole by one thread). Everything
+// else (element-wise assignments, other layers' own loops, the loss, drawing
 // batches) stays on the calling thread. A piece is computed by the same kernel, in the same order of
 // operations, whichever thread takes it: the results are the same, bit for
 // bit, for every thread count, 1 included (test/parallel/pool.cpp).
