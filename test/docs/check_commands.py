@@ -214,7 +214,10 @@ def check_script(argv):
         return None
     # A script whose --help cannot run here (bench/numpy_peer.py imports NumPy
     # first) is checked against its own text, where argparse names its flags.
-    return flags_missing_from_help([str(script)], argv, fallback=script.read_text())
+    # A first word that is not a flag may be a subcommand with flags of its own
+    # (bench/convnet_peers.py accuracy --epochs): its --help is asked for.
+    cmd = [str(script)] + ([argv[1]] if len(argv) > 1 and not argv[1].startswith('-') else [])
+    return flags_missing_from_help(cmd, argv, fallback=script.read_text())
 
 
 def check(build, argv):
