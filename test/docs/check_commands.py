@@ -61,6 +61,8 @@ SHORTER = {
     # DeepConvNet's take a minute or two (a step is 40 ms on one core): 100 steps.
     'build/examples/deep_convnet': ('run', SHORT, None),
     'build/examples/deep_convnet --eval-samples 0': ('run', SHORT, None),
+    'build/examples/train_convnet --out out/convnet': ('run', SHORT, None),
+    'build/examples/deep_convnet --out out/deep_convnet': ('run', SHORT, None),
     # The chapter-6 experiments take seconds each with the book's settings
     # (test/examples/check_experiments.py runs them so): here a few steps.
     'build/examples/optimizer_compare_mnist': ('run', ['--iters', '50'], None),
