@@ -81,9 +81,9 @@ std::string summary_json(const TrainSummary& s) {
     const auto num = [](double v, int decimals) { return std::isfinite(v) ? number(v, decimals) : "null"; };
     return fmt::format(
         "{{\"iters\":{},\"epochs\":{},\"train_acc\":{},\"test_acc\":{},\"final_loss\":{},"
-        "\"wall_s\":{},\"load_s\":{},\"ms_per_iter\":{},\"threads\":{},\"data\":{}}}",
+        "\"wall_s\":{},\"load_s\":{},\"ms_per_iter\":{},\"threads\":{},\"ranks\":{},\"batch\":{},\"data\":{}}}",
         s.iters, s.epochs, num(s.train_acc, 4), num(s.test_acc, 4), num(s.final_loss, 5), num(s.wall_s, 3),
-        num(s.load_s, 3), num(s.ms_per_iter, 4), s.threads, json_string(s.data));
+        num(s.load_s, 3), num(s.ms_per_iter, 4), s.threads, s.ranks, s.batch, json_string(s.data));
 }
 
 }  // namespace ctnet

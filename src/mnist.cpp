@@ -1,6 +1,8 @@
 // mnist.cpp — locating the four MNIST files under the names they are distributed with.
 #include "ctnet/data/mnist.hpp"
 
+#include <fmt/format.h>
+
 #include <exception>
 #include <system_error>
 
@@ -71,6 +73,35 @@ MnistRaw read_mnist(const std::filesystem::path& dir) {
     for (const std::exception_ptr& e : failed)
         if (e) std::rethrow_exception(e);
     return raw;
+}
+
+}  // namespace ctnet
+
+namespace ctnet {
+namespace {
+
+// Samples [first, last) of a split, the rest freed.
+MnistBytes keep_rows(MnistBytes&& all, SampleRange rows) {
+    MnistBytes part;
+    part.images.assign(all.images.begin() + static_cast<std::ptrdiff_t>(rows.first * 784),
+                       all.images.begin() + static_cast<std::ptrdiff_t>(rows.last * 784));
+    part.labels.assign(all.labels.begin() + static_cast<std::ptrdiff_t>(rows.first),
+                       all.labels.begin() + static_cast<std::ptrdiff_t>(rows.last));
+    return part;
+}
+
+}  // namespace
+
+MnistRaw read_mnist(const std::filesystem::path& dir, const Shard& shard) {
+    shard.check();
+    MnistRaw all = read_mnist(dir);
+    const std::size_t n = all.train.size();
+    if (n < shard.global_batch)
+        throw Error(fmt::format("{}: {} training images, fewer than the global batch of {} (a distributed run "
+                                "draws each row of its batch from a block of its own)",
+                                dir.string(), n, shard.global_batch));
+    const SampleRange test = shard.test_rows(all.test.size());
+    return {keep_rows(std::move(all.train), shard.train_rows(n)), keep_rows(std::move(all.test), test)};
 }
 
 }  // namespace ctnet

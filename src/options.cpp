@@ -31,6 +31,7 @@ std::string train_usage(const std::string& program, const TrainOptions& defaults
            " [--data DIR|bundled|fashion] [--iters N] [--optimizer NAME] [--lr X]\n"
            "       [--weight-decay X] [--seed N] [--out DIR] [--threads N] [--eval-samples N]"
            " [--resume | --overwrite] [--quiet]\n"
+           "       [--distributed [--timeout S]]\n"
            "\n"
            "Trains the program's network with mini-batches (the book's training loop), reporting\n"
            "loss and accuracy on the training and test sets every epoch.\n"
@@ -59,6 +60,11 @@ std::string train_usage(const std::string& program, const TrainOptions& defaults
            "  --overwrite  replace another run's files in --out (without it, or --resume, a run\n"
            "               refuses an --out that holds them)\n"
            "  --quiet      print only the final JSON summary\n"
+           "  --distributed  train on the ranks of an MPI job (mpirun -np N PROGRAM --distributed),\n"
+           "               each on its shard of the data, the book's batch split among them; rank 0\n"
+           "               prints and writes the files (docs/distributed.md)\n"
+           "  --timeout S  with --distributed: end every rank when the others have not answered in\n"
+           "               S seconds (a rank died or hung; default " + fmt_number(defaults.distributed_timeout_s) + ")\n"
            "  --help       this text\n";
 }
 
@@ -189,6 +195,15 @@ bool parse_train_options(int argc, const char* const* argv, const std::filesyste
             options.threads = parse_count(program, flag, take(), 1024);
         } else if (flag == "--eval-samples") {
             options.eval_samples = parse_count(program, flag, take(), 1'000'000'000);
+        } else if (flag == "--distributed") {
+            options.distributed = boolean();
+        } else if (flag == "--timeout") {
+            const std::string v = take();
+            char* end = nullptr;
+            const double t = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end != '\0' || !std::isfinite(t) || t <= 0)
+                bad(program, "--timeout takes a positive number of seconds, not '" + v + "'");
+            options.distributed_timeout_s = t;
         } else if (flag == "--out") {
             options.out = take();
         } else {

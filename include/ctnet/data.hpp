@@ -6,4 +6,5 @@
 #include "data/dataset.hpp"
 #include "data/idx.hpp"
 #include "data/mnist.hpp"
+#include "data/shard.hpp"
 #include "data/subset.hpp"

@@ -222,4 +222,27 @@ BOOST_AUTO_TEST_CASE(weight_decay_adds_the_books_penalty_to_loss_and_weight_grad
     }
 }
 
+// gradient(x, t, n): the first n samples alone, the other rows padding; the
+// same gradients as a model whose batch is n (a distributed rank's share).
+BOOST_AUTO_TEST_CASE(gradient_of_the_first_n_samples) {
+    ctnet::Model<Small, double, 5> padded(ctnet::Init::gaussian(0.5), 4);
+    ctnet::Model<Small, double, 3> exact(ctnet::Init::gaussian(0.5), 4);
+    ctnet::Matrix<double, 5, 6> x5;
+    ctnet::Matrix<double, 3, 6> x3;
+    for (std::size_t i = 0; i < 5; ++i)
+        for (std::size_t j = 0; j < 6; ++j) {
+            x5(i, j) = i < 3 ? std::sin(double(7 * i + j)) : 0.0;
+            if (i < 3) x3(i, j) = x5(i, j);
+        }
+    const std::array<int, 3> t{2, 0, 1};
+    const double lp = padded.gradient(x5, std::span<const int>(t), 3), le = exact.gradient(x3, t);
+    BOOST_TEST(lp == le, boost::test_tools::tolerance(1e-14));
+    const auto gp = padded.gradients(), ge = exact.gradients();
+    for (const auto& g : gp)
+        for (std::size_t i = 0; i < g.values.size(); ++i)
+            BOOST_TEST(g.values[i] == ge[g.name].values[i], boost::test_tools::tolerance(1e-14));
+    BOOST_CHECK_THROW(padded.gradient(x5, std::span<const int>(t.data(), 0), 0), ctnet::Error);
+    BOOST_CHECK_THROW(exact.gradient(x3, t, 4), ctnet::Error);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -288,3 +288,114 @@ BOOST_AUTO_TEST_CASE(an_interrupted_run_resumes_to_the_same_model_bit_for_bit) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// A distributed run of one rank (SoloCommunicator): the code path of every
+// rank of an MPI run but the messages (test/distributed/mpi.cpp runs 2 and 3).
+BOOST_AUTO_TEST_SUITE(distributed_trainer)
+
+BOOST_AUTO_TEST_CASE(one_rank_trains_with_the_stratified_sampler) {
+    TempDir out;
+    ctnet::SoloCommunicator solo;
+    auto o = options(out.path, 300, 0.1, 1);
+    o.communicator = &solo;
+    ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), 1);
+    ctnet::Sgd sgd{0.1};
+    const ctnet::TrainSummary s = ctnet::train(net, digits(), sgd, o);
+    BOOST_TEST(s.test_acc > 0.8);
+    BOOST_TEST(s.ranks == 1u);
+    BOOST_TEST(s.batch == 100u);
+    BOOST_TEST(ctnet::read_run_state(out.path / "model.ckpt").sampler == "stratified");
+    // The same seed, the same run; a run of the book's sampler is another.
+    TempDir again;
+    o.out = again.path;
+    ctnet::Model<TwoLayerNet, float, 100> twin(ctnet::Init::gaussian(0.01), 1);
+    ctnet::Sgd sgd2{0.1};
+    ctnet::train(twin, digits(), sgd2, o);
+    BOOST_TEST(params(net) == params(twin));
+    BOOST_TEST(read_text(out.path / "metrics.csv").size() > 0u);
+    // Resuming it without a communicator would draw other batches: refused, saying how.
+    BOOST_CHECK_EXCEPTION(run(out.path, 300, 0.1, 1, ctnet::OutputPolicy::resume), ctnet::Error,
+                          [](const ctnet::Error& e) {
+                              return std::string(e.what()).find("stratified sampler") != std::string::npos &&
+                                     std::string(e.what()).find("resume it with --distributed") != std::string::npos;
+                          });
+}
+
+// A global batch of 100 on a model of 40 rows (2 ranks of 50 would fit, one cannot).
+BOOST_AUTO_TEST_CASE(a_share_larger_than_the_model_is_refused) {
+    TempDir out;
+    ctnet::SoloCommunicator solo;
+    auto o = options(out.path, 10, 0.1, 1);
+    o.communicator = &solo;
+    ctnet::Model<TwoLayerNet, float, 40> net;
+    ctnet::Sgd sgd{0.1};
+    o.global_batch = 100;
+    BOOST_CHECK_EXCEPTION(ctnet::train(net, digits(), sgd, o), ctnet::CollectiveError, [](const ctnet::Error& e) {
+        return std::string(e.what()).find("rank 0: its rows of the global batch of 100 are 100, more than the "
+                                          "model's batch of 40") == 0;
+    });
+    BOOST_TEST(!fs::exists(out.path / "model.ckpt"));
+}
+
+// A share smaller than the model's batch pads: the same run as a model of exactly the share.
+BOOST_AUTO_TEST_CASE(a_padded_share_trains_as_an_exact_one) {
+    ctnet::SoloCommunicator solo;
+    TempDir a, b;
+    auto o = options(a.path, 120, 0.1, 3);
+    o.communicator = &solo;
+    o.global_batch = 30;
+    ctnet::Model<TwoLayerNet, double, 30> exact(ctnet::Init::gaussian(0.01), 3);
+    ctnet::Model<TwoLayerNet, double, 37> padded(ctnet::Init::gaussian(0.01), 3);
+    ctnet::Sgd sgd_a{0.1}, sgd_b{0.1};
+    const auto sa = ctnet::train(exact, digits(), sgd_a, o);
+    o.out = b.path;
+    const auto sb = ctnet::train(padded, digits(), sgd_b, o);
+    BOOST_TEST(sa.final_loss == sb.final_loss, boost::test_tools::tolerance(1e-12));
+    const auto pa = exact.parameters(), pb = padded.parameters();
+    for (const auto& p : pa)
+        for (std::size_t i = 0; i < p.values.size(); ++i)
+            BOOST_TEST(p.values[i] == pb[p.name].values[i], boost::test_tools::tolerance(1e-12));
+}
+
+BOOST_AUTO_TEST_CASE(an_interrupted_distributed_run_resumes_exactly) {
+    ctnet::SoloCommunicator solo;
+    TempDir whole, parts;
+    auto o = options(whole.path, 60, 0.001, 4);
+    o.communicator = &solo;
+    ctnet::Model<TwoLayerNet, float, 100> a(ctnet::Init::he(), 4);
+    ctnet::Adam adam_a{0.001};
+    ctnet::train(a, digits(), adam_a, o);
+    std::atomic<bool> stop{true};  // every attempt stops after its first step
+    o.out = parts.path;
+    o.stop = &stop;
+    for (int attempt = 0;; ++attempt) {
+        BOOST_TEST_REQUIRE(attempt < 100);
+        ctnet::Model<TwoLayerNet, float, 100> b(ctnet::Init::he(), 4);
+        ctnet::Adam adam_b{0.001};
+        try {
+            ctnet::train(b, digits(), adam_b, o);
+            BOOST_TEST(params(a) == params(b));
+            return;
+        } catch (const ctnet::Interrupted&) {
+            o.output = ctnet::OutputPolicy::resume;
+            if (attempt > 20) stop = false;
+        }
+    }
+}
+
+// Layers with state of their own would differ between ranks: refused.
+BOOST_AUTO_TEST_CASE(a_network_with_layer_state_is_refused) {
+    using Net = ctnet::Sequential<ctnet::Affine<784, 20>, ctnet::BatchNorm, ctnet::Relu, ctnet::Affine<20, 10>,
+                                  ctnet::SoftmaxWithLoss>;
+    TempDir out;
+    ctnet::SoloCommunicator solo;
+    auto o = options(out.path, 10, 0.1, 1);
+    o.communicator = &solo;
+    ctnet::Model<Net, float, 100> net;
+    ctnet::Sgd sgd{0.1};
+    BOOST_CHECK_EXCEPTION(ctnet::train(net, digits(), sgd, o), ctnet::CollectiveError, [](const ctnet::Error& e) {
+        return std::string(e.what()).find("keeps state of its own") != std::string::npos;
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()

@@ -11,6 +11,7 @@
 
 #include "../config.hpp"
 #include "idx.hpp"
+#include "shard.hpp"
 
 namespace ctnet {
 
@@ -61,6 +62,12 @@ struct MnistRaw {
 // Reads and validates the four files of dir (see find_mnist_files and
 // read_idx_images): 28x28 images, labels 0..9, as many labels as images.
 MnistRaw read_mnist(const std::filesystem::path& dir);
+
+// One rank's part of the data set for a distributed run (data/shard.hpp):
+// the training images its rows of every global batch are drawn from
+// (shard.train_rows) and its part of the test set (shard.test_rows). The
+// files are validated whole as above; only the shard is kept.
+MnistRaw read_mnist(const std::filesystem::path& dir, const Shard& shard);
 
 // One half of a data set, as the book's arrays.
 template <class T>

@@ -176,15 +176,31 @@ void save_checkpoint(Model& model, const std::filesystem::path& path,
 //
 //     ctnet::load_checkpoint(net, "out/model.ckpt");
 template <class Model>
-std::vector<CheckpointSection> load_checkpoint(Model& model, const std::filesystem::path& path) {
-    namespace ck = detail::checkpoint;
+std::vector<CheckpointSection> load_checkpoint_bytes(Model& model, std::string_view data, const std::string& what);
+
+// The largest file load_checkpoint reads for this model: sections hold
+// optimizer state (at most a few copies of the parameters) and a run's
+// history; anything far larger is not a checkpoint of this model.
+template <class Model>
+std::size_t checkpoint_size_limit(Model& model) {
     using T = typename Model::Input::value_type;
     std::size_t param_bytes = 0;
     model.for_each_param([&](const std::string&, auto p, auto) { param_bytes += p.size() * sizeof(T); });
-    // Sections hold optimizer state (at most a few copies of the parameters)
-    // and a run's history: anything far larger is not a checkpoint of this model.
-    const std::string data = read_regular_file(path, 16 * param_bytes + (256u << 20));
-    const std::string what = "checkpoint " + path.string();
+    return 16 * param_bytes + (256u << 20);
+}
+
+template <class Model>
+std::vector<CheckpointSection> load_checkpoint(Model& model, const std::filesystem::path& path) {
+    const std::string data = read_regular_file(path, checkpoint_size_limit(model));
+    return load_checkpoint_bytes(model, data, "checkpoint " + path.string());
+}
+
+// The same for a checkpoint's bytes already read (a distributed run's rank 0
+// reads the file and sends them to the others); `what` names them in errors.
+template <class Model>
+std::vector<CheckpointSection> load_checkpoint_bytes(Model& model, std::string_view data, const std::string& what) {
+    namespace ck = detail::checkpoint;
+    using T = typename Model::Input::value_type;
     ck::Parsed file = ck::parse(data, what);
     if (file.network != model.describe())
         throw Error(what + ": it holds the network '" + file.network + "', this model is '" + model.describe() + "'");

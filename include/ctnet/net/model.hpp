@@ -239,12 +239,26 @@ public:
     // Returns the loss.
     template <class Target>
     T gradient(const Input& x, const Target& t) {
+        return gradient(x, t, B);
+    }
+
+    // The same for the first n <= B samples of the batch (a distributed
+    // run's share of a global batch, data/shard.hpp): the loss and the
+    // gradients are their mean, the other rows only padding. Exact for
+    // networks whose layers treat each sample alone: not BatchNorm, whose
+    // statistics span the whole batch (n < B is then refused).
+    template <class Target>
+    T gradient(const Input& x, const Target& t, std::size_t n) {
         if constexpr (!takes_target<Target>) {
             return T(0);
         } else {
+            if (n == 0 || n > B || (n < B && has_layer_state))
+                throw Error("Model::gradient: " + std::to_string(n) + " samples of a batch of " + std::to_string(B) +
+                            (n < B && n > 0 ? " in a network with layer state (BatchNorm's statistics span the batch)"
+                                            : ""));
             forward(x, Mode::train);
-            const T l = loss_.forward(last_output(), t, B) + decay_loss();
-            backward(x, t, B);
+            const T l = loss_.forward(last_output(), t, n) + decay_loss();
+            backward(x, t, n);
             return l;
         }
     }

@@ -34,6 +34,8 @@ struct TrainSummary {
     double ms_per_iter = 0;  // training steps alone
     std::string data;
     std::size_t threads = 1;  // TrainOptions::threads as run (0 resolved to the core count)
+    std::size_t ranks = 1;    // the processes of a distributed run (TrainOptions::communicator)
+    std::size_t batch = 0;    // samples per step: the model's batch, or a distributed run's global batch
 };
 
 // One line of JSON: {"iters":10000,"train_acc":...,"test_acc":...,"final_loss":...,...}.

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "../config.hpp"
+#include "../distributed/communicator.hpp"
 #include "metrics.hpp"
 
 namespace ctnet {
@@ -94,6 +95,19 @@ struct TrainOptions {
     // samples of each split (the book's Trainer, evaluate_sample_num_per_epoch);
     // 0, the default, is every sample. The final measurement is always on all.
     std::size_t eval_samples = 0;
+    // A distributed run (docs/distributed.md): every rank calls train() with
+    // the same model type, options and optimizer, each on its own shard of
+    // the data (data/shard.hpp: read_mnist(dir, shard)), and they take every
+    // step together, summing their gradients. Unset, the run is this process's.
+    Communicator* communicator = nullptr;
+    // A distributed run's global batch: the samples all ranks take per step
+    // together; rank r computes rows Shard::batch_rows() of it, at most the
+    // model's batch. 0: the model's batch times the number of ranks.
+    std::size_t global_batch = 0;
+    // --distributed and --timeout, for the programs: train on ctnet::mpi_world()
+    // (distributed/mpi.hpp), whose collectives wait this long for a late rank.
+    bool distributed = false;
+    double distributed_timeout_s = 300;
 };
 
 // The directory of the bundled digits as installed or in the source tree

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "../config.hpp"
+#include "../distributed/communicator.hpp"
+#include "../io/read_file.hpp"
 #include "../net/checkpoint.hpp"
 #include "../optim/state_io.hpp"
 #include "options.hpp"
@@ -36,10 +38,13 @@ struct RunState {
     // The loss of the very first batch, before any update: the yardstick for divergence.
     double reference_loss = 0;
     double elapsed_s = 0, train_s = 0;  // wall time so far, and the steps' share of it
+    // How batches are drawn: "book" (np.random.choice from one generator) or
+    // "stratified" (a distributed run's, train/sampler.hpp); batch is then the global batch.
+    std::string sampler = "book";
 };
 
 namespace detail::run_state {
-inline constexpr std::uint32_t version = 2;  // 2 added lr_now; 1 is still read
+inline constexpr std::uint32_t version = 3;  // 3 added the sampler, 2 lr_now; 1 and 2 are still read
 }
 
 // The "run" checkpoint section of state.
@@ -61,6 +66,7 @@ inline CheckpointSection run_section(const RunState& s) {
         ck::put(out, static_cast<std::uint64_t>(e.iteration));
         for (const double v : {e.train_loss, e.train_acc, e.test_loss, e.test_acc, e.seconds}) ck::put(out, v);
     }
+    ck::put_string(out, s.sampler);
     return {"run", out};
 }
 
@@ -73,7 +79,7 @@ inline RunState parse_run_section(const std::vector<CheckpointSection>& sections
                     " holds no training run to resume (it was saved by save_checkpoint alone, or by an older ctnet)");
     detail::checkpoint::Reader r(section->bytes, "checkpoint " + path.string() + ", run section");
     const auto version = r.get<std::uint32_t>("version");
-    if (version != detail::run_state::version && version != 1)
+    if (version < 1 || version > detail::run_state::version)
         r.fail("run state version " + std::to_string(version) + ", this ctnet reads versions 1 to " +
                std::to_string(detail::run_state::version));
     RunState s;
@@ -94,7 +100,8 @@ inline RunState parse_run_section(const std::vector<CheckpointSection>& sections
         e.iteration = static_cast<std::size_t>(r.get<std::uint64_t>("iteration"));
         for (double* v : {&e.train_loss, &e.train_acc, &e.test_loss, &e.test_acc, &e.seconds}) *v = r.get<double>("metrics");
     }
-    r.expect_end("the last epoch");
+    if (version >= 3) s.sampler = r.get_string("sampler");
+    r.expect_end(version >= 3 ? "the sampler" : "the last epoch");
     if (s.step > s.iters || s.batch == 0 || !(s.lr > 0) || !(s.lr_now > 0))
         r.fail("inconsistent run state (step " + std::to_string(s.step) + " of " + std::to_string(s.iters) + ")");
     return s;
@@ -111,9 +118,22 @@ inline RunState read_run_state(const std::filesystem::path& checkpoint) {
 // (data, steps, optimizer, rate, weight decay, seed) replace those in options.
 //
 //     if (options.output == ctnet::OutputPolicy::resume) ctnet::take_resumed_settings(options);
-inline void take_resumed_settings(TrainOptions& options) {
+//
+// In a distributed run (comm set) rank 0 reads the file and sends it to the
+// others, which need not see it.
+inline void take_resumed_settings(TrainOptions& options, Communicator* comm = nullptr) {
     const auto checkpoint = options.out / "model.ckpt";
-    const auto sections = read_checkpoint_sections(checkpoint);
+    std::string bytes;
+    const auto read = [&] { bytes = read_regular_file(checkpoint, std::size_t(1) << 32); };
+    if (comm) {
+        collectively(*comm, [&] {
+            if (comm->rank() == 0) read();
+        });
+        bytes = broadcast_string(*comm, std::move(bytes), 0);
+    } else {
+        read();
+    }
+    const auto sections = detail::checkpoint::parse(bytes, "checkpoint " + checkpoint.string()).sections;
     const RunState run = parse_run_section(sections, checkpoint);
     options.data = run.data;
     options.iters = run.iters;
