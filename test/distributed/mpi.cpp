@@ -173,7 +173,8 @@ int main(int argc, char** argv) try {
         case 1: training<60>(base); break;
         case 2: training<30>(base); break;
         case 3: training<20>(base); break;
-        default: if (comm.rank() == 0) fmt::print("{} ranks: the training checks run with 1 to 3\n", comm.size());
+        case 4: training<15>(base); break;
+        default: if (comm.rank() == 0) fmt::print("{} ranks: the training checks run with 1 to 4\n", comm.size());
     }
     wrong_shard(base);
     std::uint64_t failed = failures;
