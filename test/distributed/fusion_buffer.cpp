@@ -4,6 +4,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "ctnet/net.hpp"
+#include "ctnet/optim/sgd.hpp"
 
 using Net = ctnet::Sequential<ctnet::Affine<7, 5>, ctnet::Relu, ctnet::Affine<5, 3>, ctnet::SoftmaxWithLoss>;
 
@@ -36,6 +37,24 @@ BOOST_AUTO_TEST_CASE(gradients_travel_in_one_buffer_in_the_models_order) {
     for (const auto& g : grads)
         for (const double v : g.values) expected += 0.5 * v;
     BOOST_TEST(sum == expected, boost::test_tools::tolerance(1e-12));
+}
+
+// sgd_update from the buffer is Sgd::update after unpack_gradients, bit for bit.
+BOOST_AUTO_TEST_CASE(sgd_from_the_buffer_is_sgd_from_the_gradients) {
+    ctnet::Model<Net, float, 3> a(ctnet::Init::gaussian(1.0), 5), b(ctnet::Init::gaussian(1.0), 5);
+    ctnet::Matrix<float, 3, 7> x;
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 7; ++j) x(i, j) = 0.3f * float(i) - 0.1f * float(j);
+    const std::array<int, 3> t{1, 0, 2};
+    a.gradient(x, t);
+    b.gradient(x, t);
+    ctnet::FusionBuffer<float> fa(a, 0), fb(b, 0);
+    fa.pack_gradients(a, 0.25f);
+    fb.pack_gradients(b, 0.25f);
+    fa.sgd_update(a, 0.1f);
+    fb.unpack_gradients(b);
+    ctnet::Sgd{0.1}.update(b);
+    for (const auto& p : a.parameters()) BOOST_TEST(p.values == b.parameters()[p.name].values);
 }
 
 BOOST_AUTO_TEST_CASE(parameters_round_trip_and_checksum) {

@@ -15,6 +15,10 @@ and checks each command in it, split at && ; || and |, against BUILD_DIR:
   scripts/, bench/, test/  the script exists and is executable, and each of
   [python3] SCRIPT         its flags appears in its --help
   ELSEWHERE                the test that runs it exists
+  mpirun ... build/PROG    the distributed tests exist and run such commands
+                           (test/examples/check_distributed.py); here PROG's
+                           flags are checked against its --help, or a
+                           benchmark's existence. Skipped in a build without MPI.
 
 A command that fits none of these fails, naming the page and the line, so a
 new kind of command gets a check here instead of going stale unnoticed.
@@ -222,7 +226,34 @@ def check_script(argv):
     return flags_missing_from_help(cmd, argv, fallback=script.read_text())
 
 
+# mpirun's flags that take a value (the others stand alone).
+MPIRUN_VALUED = {'-np', '-n', '--hostfile', '-hostfile', '--map-by', '--bind-to', '-x', '--mca'}
+
+
+def check_mpirun(build, argv):
+    """mpirun [FLAGS] build/PROGRAM ARGS: the program's flags, where this build has MPI."""
+    if 'example-distributed' not in build.tests:
+        return 'skipped: this build has no MPI (its test mpi says so)'
+    rest = argv[1:]
+    while rest and rest[0].startswith('-'):
+        rest = rest[3:] if rest[0] == '--mca' else rest[2:] if rest[0] in MPIRUN_VALUED else rest[1:]
+    if not rest or not rest[0].startswith('build/'):
+        return f'FAIL: no program of this build under mpirun: {shlex.join(argv)}'
+    if build.left_out(rest[0]):
+        return build.left_out(rest[0])
+    program = build.path / rest[0].removeprefix('build/')
+    if rest[0].startswith('build/bench/'):
+        return 'ok (a program of this build, not run)' if program.resolve() in build.outputs else \
+            f'FAIL: {rest[0]} is no program of this build'
+    return flags_missing_from_help([str(program)], rest) or 'ok (flags checked against --help; the test ' \
+        'example-distributed runs it under mpirun)'
+
+
 def check(build, argv):
+    while argv and re.fullmatch(r'[A-Z_][A-Z0-9_]*=\S*', argv[0]):  # VAR=value before a command
+        argv = argv[1:]
+    if argv and argv[0] == 'mpirun':
+        return check_mpirun(build, argv)
     if ' '.join(argv) in ELSEWHERE:
         test = ELSEWHERE[' '.join(argv)]
         if test in build.tests:

@@ -2,7 +2,7 @@
 """Runs train_neuralnet --distributed under mpirun as a user would, on one machine: the book's run on
 1, 2 and 3 ranks (the same accuracy within 0.002, the same loss curve within 1e-5, one report), then
 the faults: a rank that cannot read its data, a rank killed mid-run (the checkpoint stays whole, and
-resumes), a rank stopped (the others give up after --timeout), and Ctrl-C (every rank stops at the
+resumes on another number of ranks), a rank stopped (the others give up after --timeout), and Ctrl-C (every rank stops at the
 same step).
 
 usage: check_distributed.py MPIRUN PROGRAM
@@ -61,10 +61,10 @@ def rank_pid(root, rank):
     return None
 
 
-def start_long(mpirun, program, out, tag, *args):
+def start_long(mpirun, program, out, tag, *args, ranks=2):
     env = dict(ENV, CTNET_CHECK_RUN=tag)
     iters = [] if "--resume" in args else ["--iters", "1000000"]  # a resumed run keeps its own
-    p = subprocess.Popen(mpi(mpirun, 2, program, *iters, "--out", out, *args),
+    p = subprocess.Popen(mpi(mpirun, ranks, program, *iters, "--out", out, *args),
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     ckpt = os.path.join(out, "model.ckpt")
     deadline = time.monotonic() + 120
@@ -137,9 +137,10 @@ def main() -> int:
                 read_checkpoint(os.path.join(out, "model.ckpt"))
             except (OSError, ValueError) as e:
                 failures.append(f"rank 1 killed: the checkpoint is not whole: {e}")
-            # Resumed on 2 ranks, then Ctrl-C: every rank stops at the same step, and rank 0 saves it.
+            # Resumed on 3 ranks (any number draws the same batches), then Ctrl-C: every rank
+            # stops at the same step, and rank 0 saves it.
             before = os.path.getmtime(os.path.join(out, "metrics.csv"))
-            p, _ = start_long(mpirun, program, out, "resume", "--resume")
+            p, _ = start_long(mpirun, program, out, "resume", "--resume", ranks=3)
             time.sleep(1)
             p.send_signal(signal.SIGINT)
             try:

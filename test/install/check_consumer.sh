@@ -89,7 +89,20 @@ echo "== every docs program against the installed copy only"
 export PKG_CONFIG_PATH=$(dirname "$pc") PKG_CONFIG_SYSROOT_DIR="$tmp/stage"
 # shellcheck disable=SC2046
 read -r -a doc_compiler <<< "$cxx -std=c++20 -O1 $(pkg-config --cflags ctnet) $(pkg-config --libs ctnet) -Wl,-rpath,$lib"
+# The distributed page's program links the installed ctnet-mpi too (its
+# pkg-config file, which requires MPI's), where this build made it; run
+# without mpirun it is a world of one, which Open MPI allows root only when told.
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
 for page in "$src"/docs/*.md; do
   grep -q '^```cpp' "$page" || continue
-  python3 "$src/test/docs/check_snippets.py" "$page" "$tmp/snippets" -- "${doc_compiler[@]}"
+  compiler=("${doc_compiler[@]}")
+  if grep -q 'ctnet/distributed/mpi.hpp' "$page"; then
+    if ! pkg-config --exists ctnet-mpi; then
+      echo "$page: skipped, this build installed no ctnet-mpi (no MPI)"
+      continue
+    fi
+    # shellcheck disable=SC2207
+    compiler+=($(pkg-config --libs ctnet-mpi))
+  fi
+  python3 "$src/test/docs/check_snippets.py" "$page" "$tmp/snippets" -- "${compiler[@]}"
 done

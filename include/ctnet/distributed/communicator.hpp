@@ -49,6 +49,21 @@ public:
     // Rank root's bytes into every rank's `bytes` (the same size on every rank).
     virtual void broadcast(std::span<char> bytes, std::size_t root) = 0;
 
+    // For speed, where the ranks can share memory (MpiCommunicator on one
+    // machine): the sum of `values` over the ranks as allreduce_sum computes
+    // it, left where the communicator made it rather than copied back (valid
+    // until the next collective call). `values` may be sum_slot(n), room for
+    // n floats in which this rank's part is summed without being copied in;
+    // sum_slot is empty where the communicator has none.
+    virtual std::span<const float> allreduce_sum_view(std::span<float> values) {
+        allreduce_sum(values);
+        return values;
+    }
+    virtual std::span<float> sum_slot(std::size_t n) {
+        (void)n;
+        return {};
+    }
+
     // Ends every rank of the run now, printing `why` (this rank's own error,
     // which the others cannot learn of any other way). Never returns.
     [[noreturn]] virtual void abort(const std::string& why) = 0;

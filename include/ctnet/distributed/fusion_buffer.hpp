@@ -29,30 +29,56 @@ public:
         values_.assign(params_ + extra_, T(0));
     }
 
-    // Every gradient times `scale` (a rank's share of the global batch).
+    // Every gradient times `scale` (a rank's share of the global batch), into
+    // this buffer or into `into` (all().size() values: a communicator's
+    // shared memory, Communicator::sum_slot, saving a copy).
     template <class Model>
     void pack_gradients(Model& model, T scale) {
-        visit(model, [scale](T* buffer, T*, T* grad, std::size_t n) {
+        pack_gradients(model, scale, all());
+    }
+    template <class Model>
+    void pack_gradients(Model& model, T scale, std::span<T> into) {
+        visit(model, into.data(), [scale](T* buffer, T*, T* grad, std::size_t n) {
             for (std::size_t j = 0; j < n; ++j) buffer[j] = grad[j] * scale;
         });
     }
+    // The gradients back into the model, from this buffer or from `sums`
+    // (Communicator::allreduce_sum_view's result).
     template <class Model>
     void unpack_gradients(Model& model) {
-        visit(model, [](const T* buffer, T*, T* grad, std::size_t n) { std::copy_n(buffer, n, grad); });
+        unpack_gradients(model, std::span<const T>(all()));
+    }
+    template <class Model>
+    void unpack_gradients(Model& model, std::span<const T> sums) {
+        visit(model, sums.data(), [](const T* buffer, T*, T* grad, std::size_t n) { std::copy_n(buffer, n, grad); });
+    }
+    // Plain SGD straight from the summed gradients, p -= lr * g, without
+    // unpacking them first (the same operations as Sgd::update after
+    // unpack_gradients; the model's own gradients are left as they were).
+    template <class Model>
+    void sgd_update(Model& model, T lr) {
+        sgd_update(model, lr, std::span<const T>(all()));
+    }
+    template <class Model>
+    void sgd_update(Model& model, T lr, std::span<const T> sums) {
+        visit(model, sums.data(), [lr](const T* buffer, T* param, T*, std::size_t n) {
+            for (std::size_t j = 0; j < n; ++j) param[j] -= lr * buffer[j];
+        });
     }
     template <class Model>
     void pack_params(Model& model) {
-        visit(model, [](T* buffer, T* param, T*, std::size_t n) { std::copy_n(param, n, buffer); });
+        visit(model, values_.data(), [](T* buffer, T* param, T*, std::size_t n) { std::copy_n(param, n, buffer); });
     }
     template <class Model>
     void unpack_params(Model& model) {
-        visit(model, [](const T* buffer, T* param, T*, std::size_t n) { std::copy_n(buffer, n, param); });
+        visit(model, values_.data(), [](const T* buffer, T* param, T*, std::size_t n) { std::copy_n(buffer, n, param); });
     }
 
-    // The parameters' part and the whole buffer.
+    // The parameters' part and the whole buffer; where the extra values go.
     std::span<T> params() { return {values_.data(), params_}; }
     std::span<T> all() { return values_; }
     T& extra(std::size_t i) { return values_[params_ + i]; }
+    std::size_t extra_at(std::size_t i) const { return params_ + i; }
 
     // A checksum of the parameters' part (the ranks compare theirs).
     std::uint64_t checksum() const {
@@ -60,10 +86,10 @@ public:
     }
 
 private:
-    // f(buffer, param row, gradient row, n) for each row of every parameter matrix.
-    template <class Model, class F>
-    void visit(Model& model, F f) {
-        T* at = values_.data();
+    // f(buffer, param row, gradient row, n) for each row of every parameter
+    // matrix, the buffer's rows from `at` on.
+    template <class Model, class U, class F>
+    void visit(Model& model, U* at, F f) {
         model.for_each_param_matrix([&](const auto&, auto& p, auto& g) {
             using M = std::remove_cvref_t<decltype(p)>;
             for (std::size_t i = 0; i < M::rows; ++i, at += M::cols) f(at, p.row_ptr(i), g.row_ptr(i), M::cols);

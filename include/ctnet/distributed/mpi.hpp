@@ -30,14 +30,16 @@ public:
     void allreduce_sum(std::span<std::uint64_t> values) override;
     void allreduce_max(std::span<std::uint64_t> values) override;
     void broadcast(std::span<char> bytes, std::size_t root) override;
+    std::span<const float> allreduce_sum_view(std::span<float> values) override;
+    std::span<float> sum_slot(std::size_t n) override;
     [[noreturn]] void abort(const std::string& why) override;
 
     // How long a collective waits for the other ranks before ending the job.
     double timeout_s = 300;
     // Whether the ranks on one machine sum floats (the gradients) through
-    // shared memory rather than MPI_Allreduce: about 3x faster for
-    // TwoLayerNet's gradients on 2 ranks (docs/distributed.md). The same on
-    // every rank, set before the first allreduce.
+    // shared memory rather than MPI_Allreduce: about 6x faster for
+    // TwoLayerNet's gradients on 2 ranks (docs/benchmarks.md). The same on
+    // every rank, and changed only between steps.
     bool shared_memory = true;
 
 private:

@@ -415,14 +415,25 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
             // global batch, summed over the ranks: the global batch's mean.
             const T share = static_cast<T>(count) / static_cast<T>(global_batch);
             const T mine = model.gradient(*x, std::span<const std::uint32_t>(t.data(), count), count);
-            fusion->pack_gradients(model, share);
-            fusion->extra(0) = mine * share;
-            fusion->extra(1) = stop ? T(1) : T(0);
-            comm->allreduce_sum(fusion->all());
-            fusion->unpack_gradients(model);
-            opt.update(model);
-            loss = fusion->extra(0);
-            stop = fusion->extra(1) > T(0);  // any rank's Ctrl-C stops them all at this step
+            // Packed straight into the communicator's shared memory where it
+            // has some, and read back from where the sum lands: no copies.
+            std::span<T> into = fusion->all();
+            if constexpr (std::is_same_v<T, float>)
+                if (const std::span<float> slot = comm->sum_slot(into.size()); !slot.empty()) into = slot;
+            fusion->pack_gradients(model, share, into);
+            into[fusion->extra_at(0)] = mine * share;
+            into[fusion->extra_at(1)] = stop ? T(1) : T(0);
+            std::span<const T> sums = into;
+            if constexpr (std::is_same_v<T, float>) sums = comm->allreduce_sum_view(into);
+            else comm->allreduce_sum(into);
+            if constexpr (std::is_same_v<std::remove_cvref_t<Optimizer>, Sgd>) {
+                fusion->sgd_update(model, static_cast<T>(opt.lr), sums);  // one pass fewer over the gradients
+            } else {
+                fusion->unpack_gradients(model, sums);
+                opt.update(model);
+            }
+            loss = sums[fusion->extra_at(0)];
+            stop = sums[fusion->extra_at(1)] > T(0);  // any rank's Ctrl-C stops them all at this step
         } else {
             loss = train_step(model, *x, t, opt);
         }
