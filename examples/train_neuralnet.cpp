@@ -63,7 +63,8 @@ int main(int argc, char** argv) try {
     // The model takes this rank's share of the batch (a distributed run's is smaller).
     const std::size_t share = ranks ? (book_batch + ranks->size() - 1) / ranks->size() : book_batch;
     ctnet::TrainSummary summary = share == book_batch ? train_two_layer_net<book_batch>(options, mnist)
-                                                      : train_share(share, options, mnist);
+                                  : share > 25         ? train_50_rows(options, mnist)
+                                                       : train_25_rows(options, mnist);
     summary.load_s = load_s;
     if (!ranks || ranks->rank() == 0) fmt::print("{}\n", ctnet::summary_json(summary));
     ctnet::flush_output();

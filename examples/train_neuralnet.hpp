@@ -19,8 +19,10 @@ ctnet::TrainSummary train_two_layer_net(const ctnet::TrainOptions& options, cons
     });
 }
 
-// A distributed rank's share of the batch (train_neuralnet_shares.cpp, a file
-// of its own so that it compiles beside the rest): a model of 50 rows for
-// shares of 26 to 50 (2 or 3 ranks), of 25 for smaller ones (4 ranks or
-// more), the rows past the share padding.
-ctnet::TrainSummary train_share(std::size_t share, const ctnet::TrainOptions& options, const ctnet::MnistRaw& mnist);
+// The models for a distributed rank's share of the batch, the rows past
+// the share padding: 50 rows for shares of 26 to 50 (2 or 3 ranks), 25 for
+// smaller ones (4 ranks or more). Each model type compiles the training loop
+// for all six optimizers (about 11 s at -O2), so each is a file of its own
+// (train_neuralnet_50.cpp, _25.cpp), compiled beside the others.
+ctnet::TrainSummary train_50_rows(const ctnet::TrainOptions& options, const ctnet::MnistRaw& mnist);
+ctnet::TrainSummary train_25_rows(const ctnet::TrainOptions& options, const ctnet::MnistRaw& mnist);
