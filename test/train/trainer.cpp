@@ -293,11 +293,17 @@ BOOST_AUTO_TEST_SUITE_END()
 // rank of an MPI run but the messages (test/distributed/mpi.cpp runs 2 and 3).
 BOOST_AUTO_TEST_SUITE(distributed_trainer)
 
+// options() for a distributed run of one: `iters` steps at lr 0.1, seed 1, into out.
+ctnet::TrainOptions solo_options(const fs::path& out, std::size_t iters, ctnet::SoloCommunicator& solo) {
+    auto o = options(out, iters, 0.1, 1);
+    o.communicator = &solo;
+    return o;
+}
+
 BOOST_AUTO_TEST_CASE(one_rank_trains_with_the_stratified_sampler) {
     TempDir out;
     ctnet::SoloCommunicator solo;
-    auto o = options(out.path, 300, 0.1, 1);
-    o.communicator = &solo;
+    auto o = solo_options(out.path, 300, solo);
     ctnet::Model<TwoLayerNet, float, 100> net(ctnet::Init::gaussian(0.01), 1);
     ctnet::Sgd sgd{0.1};
     const ctnet::TrainSummary s = ctnet::train(net, digits(), sgd, o);
@@ -325,8 +331,7 @@ BOOST_AUTO_TEST_CASE(one_rank_trains_with_the_stratified_sampler) {
 BOOST_AUTO_TEST_CASE(a_share_larger_than_the_model_is_refused) {
     TempDir out;
     ctnet::SoloCommunicator solo;
-    auto o = options(out.path, 10, 0.1, 1);
-    o.communicator = &solo;
+    auto o = solo_options(out.path, 10, solo);
     ctnet::Model<TwoLayerNet, float, 40> net;
     ctnet::Sgd sgd{0.1};
     o.global_batch = 100;
@@ -389,8 +394,7 @@ BOOST_AUTO_TEST_CASE(a_network_with_layer_state_is_refused) {
                                   ctnet::SoftmaxWithLoss>;
     TempDir out;
     ctnet::SoloCommunicator solo;
-    auto o = options(out.path, 10, 0.1, 1);
-    o.communicator = &solo;
+    const auto o = solo_options(out.path, 10, solo);
     ctnet::Model<Net, float, 100> net;
     ctnet::Sgd sgd{0.1};
     BOOST_CHECK_EXCEPTION(ctnet::train(net, digits(), sgd, o), ctnet::CollectiveError, [](const ctnet::Error& e) {

@@ -22,11 +22,11 @@ template <class T>
 class FusionBuffer {
 public:
     template <class Model>
-    FusionBuffer(Model& model, std::size_t extra) : extra_(extra) {
+    FusionBuffer(Model& model, std::size_t extra) {
         model.for_each_param_matrix([&](const auto&, auto& p, auto&) {
             params_ += std::remove_cvref_t<decltype(p)>::rows * std::remove_cvref_t<decltype(p)>::cols;
         });
-        values_.assign(params_ + extra_, T(0));
+        values_.assign(params_ + extra, T(0));
     }
 
     // Every gradient times `scale` (a rank's share of the global batch), into
@@ -74,10 +74,9 @@ public:
         visit(model, values_.data(), [](const T* buffer, T* param, T*, std::size_t n) { std::copy_n(buffer, n, param); });
     }
 
-    // The parameters' part and the whole buffer; where the extra values go.
+    // The parameters' part and the whole buffer; the index of extra value i.
     std::span<T> params() { return {values_.data(), params_}; }
     std::span<T> all() { return values_; }
-    T& extra(std::size_t i) { return values_[params_ + i]; }
     std::size_t extra_at(std::size_t i) const { return params_ + i; }
 
     // A checksum of the parameters' part (the ranks compare theirs).
@@ -96,7 +95,7 @@ private:
         });
     }
 
-    std::size_t params_ = 0, extra_ = 0;
+    std::size_t params_ = 0;
     std::vector<T> values_;
 };
 
