@@ -25,9 +25,52 @@ struct Numbered {
     }
 };
 
+// The same split, able to prefetch: it records which samples it was asked for ahead.
+struct Prefetching : Numbered {
+    std::vector<std::size_t>* asked;
+    explicit Prefetching(std::vector<std::size_t>& into) : asked(&into) {}
+    void prefetch_row(std::size_t i) const { asked->push_back(i); }
+};
+
 }  // namespace
 
 BOOST_AUTO_TEST_SUITE(batches)
+
+BOOST_AUTO_TEST_CASE(a_gather_asks_for_the_rows_gather_ahead_further_on_and_converts_the_same) {
+    ctnet::ThreadCount one(1);
+    std::vector<std::size_t> asked;
+    const Prefetching split(asked);
+    const auto sample = [](std::size_t r) { return 40 - 3 * r; };
+    ctnet::Matrix<float, 9, 5> x, plain;
+    ctnet::gather_rows(split, 9, sample, x);
+    ctnet::gather_rows(Numbered{}, 9, sample, plain);
+    BOOST_TEST(ctnet::gather_ahead == 4u);
+    BOOST_TEST(asked == (std::vector<std::size_t>{sample(4), sample(5), sample(6), sample(7), sample(8)}),
+               boost::test_tools::per_element());
+    for (std::size_t r = 0; r < 9; ++r)
+        for (std::size_t c = 0; c < 5; ++c) BOOST_TEST(x(r, c) == plain(r, c));
+
+    asked.clear();
+    ctnet::gather_rows(split, 3, sample, x, [](std::size_t r) { return r == 1 ? ctnet::no_row : 100 + r; });
+    BOOST_TEST(asked == (std::vector<std::size_t>{100, 102}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(an_evaluation_asks_for_every_later_sample_once_and_none_past_the_end) {
+    ctnet::ThreadCount one(1);
+    using Net = ctnet::Sequential<ctnet::Affine<5, 7>, ctnet::SoftmaxWithLoss>;
+    ctnet::Model<Net, float, 16> net(ctnet::Init::he(), 5);
+    std::vector<std::size_t> asked;
+    const Prefetching split(asked);
+    // 45 of the 50 samples: two whole batches of 16 and one of 13; the requests
+    // run on from one batch into the next and stop at the 45th.
+    const auto with = ctnet::evaluate_split(net, split, 45);
+    const auto without = ctnet::evaluate_split(net, Numbered{}, 45);
+    std::vector<std::size_t> expected;
+    for (std::size_t i = ctnet::gather_ahead; i < 45; ++i) expected.push_back(i);
+    BOOST_TEST(asked == expected, boost::test_tools::per_element());
+    BOOST_TEST(with.loss == without.loss);
+    BOOST_TEST(with.accuracy == without.accuracy);
+}
 
 BOOST_AUTO_TEST_CASE(rows_land_where_asked_on_every_thread_count) {
     const Numbered split;

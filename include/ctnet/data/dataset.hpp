@@ -11,7 +11,8 @@ namespace ctnet {
 // reads them (normalised as the data set says: MNIST's bytes become [0, 1]),
 // and `labels`, a contiguous range of size() class indices. A split may also
 // have prefetch_row(i), a hint that sample i is wanted soon: the trainer calls
-// it for the next batch while a step computes. With more than one thread
+// it for the next batch while a step computes, and an evaluation for the
+// samples a few rows ahead of the one it converts (train/batches.hpp). With more than one thread
 // (TrainOptions::threads) the trainer calls fill_row for different rows
 // from several threads at once, so it must only read the split.
 template <class S, class T>

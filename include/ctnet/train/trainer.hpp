@@ -393,12 +393,17 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         } else {
             for (auto& k : batch) k = rng.below(train_size);
         }
-        gather_rows(data.train, count, [&](std::size_t r) { return batch[r]; }, *x);
+        // Its rows were asked for during the last step (below): none ahead now.
+        gather_rows(data.train, count, [&](std::size_t r) { return batch[r]; }, *x,
+                    [](std::size_t) { return no_row; });
         for (std::size_t r = 0; r < count; ++r) t[r] = static_cast<std::uint32_t>(data.train.labels[batch[r]]);
         if constexpr (prefetching) {
             // Each request right after its draw, on this thread: issued back to back
             // (or split among the threads) most were dropped, on a Zen 5,
-            // and the gather took 42 us instead of 9.
+            // and the gather took 42 us instead of 9. Spread over this
+            // step's gather instead (one per row converted, as evaluate_split
+            // does with consecutive rows), they slowed it: 11.9 us against 8.4
+            // after the gather (bench/gather.cpp).
             if (comm) {
                 draw_rows(i + 1, next);
                 for (std::size_t r = 0; r < count; ++r) data.train.prefetch_row(next[r]);
