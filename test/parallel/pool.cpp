@@ -9,6 +9,7 @@
 #include <atomic>
 #include <cstring>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -188,6 +189,45 @@ BOOST_AUTO_TEST_CASE(training_and_evaluation_are_the_same_bits_on_every_thread_c
             BOOST_TEST(a == accuracy);
             BOOST_TEST(same_bits(net->template layer<0>().W, reference->template layer<0>().W));
             BOOST_TEST(same_bits(net->template layer<4>().W, reference->template layer<4>().W));
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_small_network_evaluates_whole_batches_on_each_thread_with_the_same_bits) {
+    // Its parameters (63,800 bytes) fit in half of any L2 cache, so with two
+    // threads or more its 21 batches (the last of 30 samples) are shared out
+    // whole, each thread on its own copy of the network (Model::evaluate_batches).
+    using Net = ctnet::Sequential<ctnet::Affine<784, 20>, ctnet::BatchNorm, ctnet::Relu, ctnet::Dropout,
+                                  ctnet::Affine<20, 10>, ctnet::SoftmaxWithLoss>;
+    using M = ctnet::Model<Net, float, 50>;
+    const auto x = random_matrix<float, 50, 784>(31, 0.0, 1.0);
+    std::array<int, 50> t{};
+    for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<int>(i * 3 % 10);
+    std::vector<float> inputs(1030 * 784);
+    std::vector<int> labels(1030);
+    for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = static_cast<float>(i * 41 % 103) / 103.0f;
+    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int>(i * 7 % 10);
+
+    ctnet::ThreadCount one(1);
+    auto net = std::make_unique<M>(ctnet::Init::he(), 5);
+    BOOST_TEST(net->parameter_bytes() == (784 * 20 + 20 + 20 + 20 + 20 * 10 + 10) * sizeof(float));
+    net->set_dropout(0.3);
+    for (int step = 0; step < 3; ++step) net->sgd_step(x, t, 0.1f);  // BatchNorm's running statistics move
+    const auto reference = net->evaluate(std::span<const float>(inputs), labels);
+    BOOST_TEST(reference.accuracy > 0.0);
+    auto bad = labels;
+    bad[900] = 10;  // out of range, in the 19th batch
+    for (const std::size_t n : thread_counts) {
+        ctnet::ThreadCount scope(n);
+        BOOST_TEST_CONTEXT("threads " << n) {
+            const auto e = net->evaluate(std::span<const float>(inputs), labels);
+            BOOST_TEST(e.loss == reference.loss);
+            BOOST_TEST(e.accuracy == reference.accuracy);
+            // A failure on any thread reaches the caller, as on one.
+            BOOST_CHECK_EXCEPTION(net->evaluate(std::span<const float>(inputs), bad), ctnet::Error,
+                                  [](const ctnet::Error& err) { return std::string(err.what()).find("out of range") != std::string::npos; });
+            // The network itself is untouched: a second evaluation is the same.
+            BOOST_TEST(net->evaluate(std::span<const float>(inputs), labels).loss == reference.loss);
         }
     }
 }

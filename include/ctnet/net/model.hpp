@@ -10,6 +10,7 @@
 #include <concepts>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <iterator>
 #include <memory>
 #include <span>
@@ -25,6 +26,7 @@
 #include "../layer/softmax.hpp"
 #include "../matrix/matrix.hpp"
 #include "../matrix/reduce.hpp"
+#include "../parallel/pool.hpp"
 #include "../random.hpp"
 #include "layer_state.hpp"
 #include "param.hpp"
@@ -400,12 +402,7 @@ public:
     // sees each batch's output.
     template <class Fill, class Visit>
     void predict_batches(std::size_t n, Fill&& fill, Visit&& visit) {
-        for (std::size_t first = 0; first < n; first += B) {
-            const std::size_t count = std::min(B, n - first);
-            if (count < B) batch_x_.set_zero();
-            fill(first, count, batch_x_);
-            visit(first, count, static_cast<const Output&>(predict(batch_x_)));
-        }
+        for (std::size_t first = 0; first < n; first += B) predict_batch(first, std::min(B, n - first), fill, visit);
     }
 
     // Accuracy over n = labels.size() samples stored row after row in `inputs`
@@ -434,6 +431,17 @@ public:
 
     // The same for samples that fill(first, count, x) writes into batches
     // (see predict_batches): data kept in another form, such as bytes.
+    //
+    // With several threads (parallel/pool.hpp), a network whose parameters
+    // fit in half the L2 cache evaluates whole batches on each thread, each on
+    // its own copy of the network, when there are at least two batches per
+    // thread: its products are too short to share well (784-50-10 at batch
+    // 100 evaluated 1.43x faster on two threads by sharing each product, the
+    // rows' conversion serial). Larger networks share each product as
+    // training does. The batches' losses are summed in batch order, so the
+    // result is the same, bit for bit, on any thread count. fill may be
+    // called from several threads at once, for different batches: it must
+    // only read its data.
     template <class Fill, class L>
     Evaluation evaluate_batches(std::size_t n, Fill&& fill, const L& labels) {
         if constexpr (!detail::check_has_loss<Net>()) {
@@ -441,16 +449,57 @@ public:
         } else {
             if (std::size(labels) != n)
                 throw Error("expected " + std::to_string(n) + " labels, got " + std::to_string(std::size(labels)));
-            double total = 0;
-            std::size_t correct = 0;
-            predict_batches(n, fill, [&](std::size_t first, std::size_t count, const Output& scores) {
-                const auto batch_labels = std::span(std::data(labels) + first, count);
-                total += static_cast<double>(loss_.forward(scores, batch_labels, count)) * static_cast<double>(count);
-                correct += count_correct(scores, batch_labels, count);
-            });
             if (n == 0) return {};
-            return {total / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n)};
+            const std::size_t batches = (n + B - 1) / B, workers = std::min(ctnet::threads(), batches / 2);
+            // One batch's loss and correct count, into slot `batch` of the totals.
+            std::vector<double> losses(batches);
+            std::vector<std::size_t> correct(batches);
+            const auto visit = [&](Model& m, std::size_t first, std::size_t count, const Output& scores) {
+                const auto batch_labels = std::span(std::data(labels) + first, count);
+                losses[first / B] = static_cast<double>(m.loss_.forward(scores, batch_labels, count)) * static_cast<double>(count);
+                correct[first / B] = count_correct(scores, batch_labels, count);
+            };
+            if (workers < 2 || parameter_bytes() > detail::gemm::l2_bytes / 2) {
+                predict_batches(n, fill, [&](std::size_t first, std::size_t count, const Output& scores) {
+                    visit(*this, first, count, scores);
+                });
+            } else {
+                // Copies made here, before any thread reads this network's buffers.
+                std::vector<std::unique_ptr<Model>> copies(workers - 1);
+                for (auto& c : copies) c = std::make_unique<Model>(*this);
+                std::vector<std::exception_ptr> failed(workers);
+                parallel::for_chunks(workers, [&](std::size_t first_chunk, std::size_t last_chunk) {
+                    for (std::size_t c = first_chunk; c < last_chunk; ++c) {
+                        Model& m = c == 0 ? *this : *copies[c - 1];
+                        try {
+                            for (std::size_t b = c * batches / workers; b < (c + 1) * batches / workers; ++b)
+                                m.predict_batch(b * B, std::min(B, n - b * B), fill, [&](std::size_t first, std::size_t count,
+                                                                                       const Output& scores) {
+                                    visit(m, first, count, scores);
+                                });
+                        } catch (...) {
+                            failed[c] = std::current_exception();
+                        }
+                    }
+                });
+                for (const auto& e : failed)
+                    if (e) std::rethrow_exception(e);
+            }
+            double total = 0;
+            std::size_t right = 0;
+            for (std::size_t b = 0; b < batches; ++b) {
+                total += losses[b];
+                right += correct[b];
+            }
+            return {total / static_cast<double>(n), static_cast<double>(right) / static_cast<double>(n)};
         }
+    }
+
+    // The bytes of the network's parameters (weights, biases, BatchNorm's scales and shifts).
+    std::size_t parameter_bytes() {
+        std::size_t bytes = 0;
+        for_each_param([&](const std::string&, ParamView<T> p, ParamView<T>) { bytes += p.size() * sizeof(T); });
+        return bytes;
     }
 
     // Mean loss over n = labels.size() samples stored row after row in `inputs`.
@@ -673,6 +722,14 @@ private:
         for (std::size_t i = 0; i < v.rows(); ++i)
             for (std::size_t j = 0; j < v.cols(); ++j) t(i, j) = v(i, j);
         return t;
+    }
+
+    // One batch of predict_batches: samples [first, first + count).
+    template <class Fill, class Visit>
+    void predict_batch(std::size_t first, std::size_t count, Fill& fill, Visit&& visit) {
+        if (count < B) batch_x_.set_zero();
+        fill(first, count, batch_x_);
+        visit(first, count, static_cast<const Output&>(predict(batch_x_)));
     }
 
     Nodes nodes_;
