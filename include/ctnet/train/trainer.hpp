@@ -368,10 +368,10 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
     };
 
     // The batch's sample indices. Where the data can prefetch, the next
-    // batch's are drawn at the end of a step (into `next`, from a copy of the
-    // generator, so the one saved in checkpoints is where this step leaves
-    // it) and requested then, to arrive while the step computes; the next
-    // step takes them and the copy's state instead of drawing again.
+    // batch's are drawn before this one is gathered (into `next`, from a copy
+    // of the generator, so the one saved in checkpoints is where this step
+    // leaves it) and requested during the gather; the next step takes them
+    // and the copy's state instead of drawing again.
     constexpr bool prefetching = requires { data.train.prefetch_row(std::size_t{0}); };
     std::array<std::size_t, B> batch{}, next{};
     Rng ahead = rng;
@@ -393,26 +393,23 @@ TrainSummary train(Model& model, const Data& data, Optimizer& opt, const TrainOp
         } else {
             for (auto& k : batch) k = rng.below(train_size);
         }
-        // Its rows were asked for during the last step (below): none ahead now.
-        gather_rows(data.train, count, [&](std::size_t r) { return batch[r]; }, *x,
-                    [](std::size_t) { return no_row; });
-        for (std::size_t r = 0; r < count; ++r) t[r] = static_cast<std::uint32_t>(data.train.labels[batch[r]]);
         if constexpr (prefetching) {
-            // Each request right after its draw, on this thread: issued back to back
-            // (or split among the threads) most were dropped, on a Zen 5,
-            // and the gather took 42 us instead of 9. Spread over this
-            // step's gather instead (one per row converted, as evaluate_split
-            // does with consecutive rows), they slowed it: 11.9 us against 8.4
-            // after the gather (bench/gather.cpp).
             if (comm) {
                 draw_rows(i + 1, next);
-                for (std::size_t r = 0; r < count; ++r) data.train.prefetch_row(next[r]);
             } else {
                 ahead = rng;
-                for (auto& k : next) data.train.prefetch_row(k = ahead.below(train_size));
+                for (auto& k : next) k = ahead.below(train_size);
             }
             drawn_ahead = true;
         }
+        // The next batch's rows are asked for during this gather, one per row
+        // converted, to arrive while this step computes. On MNIST's images as
+        // read_mnist holds them (2 MB pages) that gathers in 9 us against 15
+        // with the requests made back to back after the gather; on 4 KB pages
+        // it is the other way round, 13 against 9 (bench_gather, Zen 5).
+        gather_rows(data.train, count, [&](std::size_t r) { return batch[r]; }, *x,
+                    [&](std::size_t r) { return prefetching ? next[r] : no_row; });
+        for (std::size_t r = 0; r < count; ++r) t[r] = static_cast<std::uint32_t>(data.train.labels[batch[r]]);
         bool stop = options.stop && options.stop->load();
         T loss;
         if (comm) {
