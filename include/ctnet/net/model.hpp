@@ -451,18 +451,22 @@ public:
                 throw Error("expected " + std::to_string(n) + " labels, got " + std::to_string(std::size(labels)));
             if (n == 0) return {};
             const std::size_t batches = (n + B - 1) / B, workers = std::min(ctnet::threads(), batches / 2);
-            // One batch's loss and correct count, into slot `batch` of the totals.
+            // Each batch's loss and correct count, in its slot.
             std::vector<double> losses(batches);
             std::vector<std::size_t> correct(batches);
-            const auto visit = [&](Model& m, std::size_t first, std::size_t count, const Output& scores) {
-                const auto batch_labels = std::span(std::data(labels) + first, count);
-                losses[first / B] = static_cast<double>(m.loss_.forward(scores, batch_labels, count)) * static_cast<double>(count);
-                correct[first / B] = count_correct(scores, batch_labels, count);
+            // Batches [first, last) on network m: one instantiation for both ways below.
+            const auto run = [&](Model& m, std::size_t first_batch, std::size_t last_batch) {
+                for (std::size_t b = first_batch; b < last_batch; ++b)
+                    m.predict_batch(b * B, std::min(B, n - b * B), fill,
+                                    [&](std::size_t first, std::size_t count, const Output& scores) {
+                                        const auto batch_labels = std::span(std::data(labels) + first, count);
+                                        losses[b] = static_cast<double>(m.loss_.forward(scores, batch_labels, count)) *
+                                                    static_cast<double>(count);
+                                        correct[b] = count_correct(scores, batch_labels, count);
+                                    });
             };
             if (workers < 2 || parameter_bytes() > detail::gemm::l2_bytes / 2) {
-                predict_batches(n, fill, [&](std::size_t first, std::size_t count, const Output& scores) {
-                    visit(*this, first, count, scores);
-                });
+                run(*this, 0, batches);
             } else {
                 // Copies made here, before any thread reads this network's buffers.
                 std::vector<std::unique_ptr<Model>> copies(workers - 1);
@@ -470,13 +474,8 @@ public:
                 std::vector<std::exception_ptr> failed(workers);
                 parallel::for_chunks(workers, [&](std::size_t first_chunk, std::size_t last_chunk) {
                     for (std::size_t c = first_chunk; c < last_chunk; ++c) {
-                        Model& m = c == 0 ? *this : *copies[c - 1];
                         try {
-                            for (std::size_t b = c * batches / workers; b < (c + 1) * batches / workers; ++b)
-                                m.predict_batch(b * B, std::min(B, n - b * B), fill, [&](std::size_t first, std::size_t count,
-                                                                                       const Output& scores) {
-                                    visit(m, first, count, scores);
-                                });
+                            run(c == 0 ? *this : *copies[c - 1], c * batches / workers, (c + 1) * batches / workers);
                         } catch (...) {
                             failed[c] = std::current_exception();
                         }
