@@ -158,17 +158,34 @@ BOOST_AUTO_TEST_CASE(products_are_the_same_bits_on_every_thread_count) {
     });
 }
 
+// N labels, (i * b) % 10 for sample i.
+template <std::size_t N>
+std::array<int, N> patterned_labels(std::size_t b) {
+    std::array<int, N> t{};
+    for (std::size_t i = 0; i < N; ++i) t[i] = static_cast<int>(i * b % 10);
+    return t;
+}
+
+// n samples of 784 inputs, value i of them (i * a % m) / m, labelled as patterned_labels(b).
+struct Samples {
+    std::vector<float> inputs;
+    std::vector<int> labels;
+};
+Samples patterned_samples(std::size_t n, std::size_t a, std::size_t m, std::size_t b) {
+    Samples s{std::vector<float>(n * 784), std::vector<int>(n)};
+    for (std::size_t i = 0; i < s.inputs.size(); ++i) s.inputs[i] = static_cast<float>(i * a % m) / static_cast<float>(m);
+    for (std::size_t i = 0; i < n; ++i) s.labels[i] = static_cast<int>(i * b % 10);
+    return s;
+}
+
 BOOST_AUTO_TEST_CASE(training_and_evaluation_are_the_same_bits_on_every_thread_count) {
     using Net = ctnet::Sequential<ctnet::Affine<784, 300>, ctnet::BatchNorm, ctnet::Relu, ctnet::Dropout,
                                   ctnet::Affine<300, 10>, ctnet::SoftmaxWithLoss>;
     using M = ctnet::Model<Net, float, 100>;
     const auto x = random_matrix<float, 100, 784>(21, 0.0, 1.0);
-    std::array<int, 100> t{};
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<int>(i * 7 % 10);
-    std::vector<float> inputs(250 * 784);
-    std::vector<int> labels(250);
-    for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = static_cast<float>(i * 37 % 101) / 101.0f;
-    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int>(i % 10);
+    const auto t = patterned_labels<100>(7);
+    const Samples samples = patterned_samples(250, 37, 101, 1);
+    const auto& [inputs, labels] = samples;
 
     auto run = [&] {
         auto net = std::make_unique<M>(ctnet::Init::he(), 3);
@@ -201,12 +218,9 @@ BOOST_AUTO_TEST_CASE(a_small_network_evaluates_whole_batches_on_each_thread_with
                                   ctnet::Affine<20, 10>, ctnet::SoftmaxWithLoss>;
     using M = ctnet::Model<Net, float, 50>;
     const auto x = random_matrix<float, 50, 784>(31, 0.0, 1.0);
-    std::array<int, 50> t{};
-    for (std::size_t i = 0; i < t.size(); ++i) t[i] = static_cast<int>(i * 3 % 10);
-    std::vector<float> inputs(1030 * 784);
-    std::vector<int> labels(1030);
-    for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i] = static_cast<float>(i * 41 % 103) / 103.0f;
-    for (std::size_t i = 0; i < labels.size(); ++i) labels[i] = static_cast<int>(i * 7 % 10);
+    const auto t = patterned_labels<50>(3);
+    const Samples samples = patterned_samples(1030, 41, 103, 7);
+    const auto& [inputs, labels] = samples;
 
     ctnet::ThreadCount one(1);
     auto net = std::make_unique<M>(ctnet::Init::he(), 5);
